@@ -1,0 +1,238 @@
+"""The ``carbonpeak`` command.
+
+Every sub-command exits 0 on success. On bad input it prints one line, ``carbonpeak: error: ...``, to
+standard error and exits non-zero (2 for a usage error, 1 for anything else).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from carbonpeak import __version__
+from carbonpeak.core.errors import CarbonpeakError
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"carbonpeak: error: {message} (see '{self.prog} --help')\n")
+
+
+def _fail(message: str, code: int = 1) -> int:
+    first_line = message.strip().splitlines()[0] if message.strip() else "unknown error"
+    print(f"carbonpeak: error: {first_line}", file=sys.stderr)
+    return code
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonpeak.web.config.settings")
+    import django
+
+    django.setup()
+
+
+def _pending_migrations() -> list[str]:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """Apply database migrations."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if args.verbose else 0)
+    print("database is up to date")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Migrate the configured database and load the reference district into it."""
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from carbonpeak.data import DATA_DIR
+    from carbonpeak.io.reference import read_reference_data
+    from carbonpeak.web.portal.services import demo_user_ensure
+    from carbonpeak.web.reference.services import reference_data_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    print(
+        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} "
+        f"{settings.DATABASES['default']['NAME']} (migrated)"
+    )
+    result = reference_data_load(reference=read_reference_data(DATA_DIR))
+    print(
+        f"reference data: {len(result.created)} table versions loaded, "
+        f"{len(result.unchanged)} already present"
+    )
+    login = demo_user_ensure(credentials_file=Path(settings.DATA_DIR) / "demo-login.txt")
+    print(
+        f"demo login: user {login.username}  password {login.password}"
+        f"  (kept in {Path(settings.DATA_DIR) / 'demo-login.txt'})"
+    )
+    print(f"next: carbonpeak serve, then open http://{args.host}:{args.port}/")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the platform with waitress (a production WSGI server; static files by WhiteNoise)."""
+    _django()
+    from django.conf import settings
+
+    pending = _pending_migrations()
+    if pending:
+        return _fail(
+            f"the database is not migrated ({len(pending)} migrations pending, first {pending[0]}); "
+            "run 'carbonpeak demo' or 'carbonpeak migrate' first"
+        )
+    from waitress import serve
+
+    from carbonpeak.web.config.wsgi import application
+
+    url = f"http://{args.host}:{args.port}/"
+    print(f"carbonpeak {__version__} serving {url}", flush=True)
+    credentials = Path(settings.DATA_DIR) / "demo-login.txt"
+    if credentials.is_file():
+        print(
+            f"demo login: user demo  password {credentials.read_text(encoding='utf-8').strip()}", flush=True
+        )
+    try:
+        serve(application, host=args.host, port=args.port, threads=args.threads, ident="carbonpeak")
+    except OSError as exc:
+        return _fail(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}")
+    return 0
+
+
+def cmd_data_validate(args: argparse.Namespace) -> int:
+    """Validate every reference table: schema, units, keys, sources, cross-table checks."""
+    from carbonpeak.core.flags import Severity
+    from carbonpeak.data import DATA_DIR
+    from carbonpeak.io.reference import read_reference_data
+
+    data_dir = Path(args.data_dir) if args.data_dir else DATA_DIR
+    if not data_dir.is_dir():
+        return _fail(f"{data_dir}: no such directory")
+    report = read_reference_data(data_dir)
+    errors = [i for i in report.issues if i.severity is Severity.ERROR]
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "data_dir": str(data_dir),
+                    "ok": report.ok,
+                    "tables": [
+                        {
+                            "name": t.entry.name,
+                            "file": t.entry.file,
+                            "version": t.entry.version,
+                            "rows": len(t.rows),
+                            "sha256": t.sha256,
+                        }
+                        for t in report.tables
+                    ],
+                    "issues": [
+                        {
+                            "file": i.file,
+                            "row": i.row,
+                            "field": i.field,
+                            "message": i.message,
+                            "severity": i.severity.value,
+                        }
+                        for i in report.issues
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for table in report.tables:
+            print(f"{table.entry.file}: {len(table.rows)} rows, version {table.entry.version}")
+        for issue in report.issues:
+            print(f"{issue.severity.value}: {issue}", file=sys.stderr)
+        print(f"{'OK' if report.ok else 'FAILED'}: {len(report.tables)} tables, {len(errors)} errors")
+    return 0 if report.ok else 1
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    """Run a Django management command (e.g. createsuperuser, changepassword)."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["carbonpeak manage", *args.args])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser (also used by the docs)."""
+    parser = _Parser(prog="carbonpeak", description="Run a district's carbon-peak plan as software.")
+    parser.add_argument("--version", action="version", version=f"carbonpeak {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    serve = commands.add_parser("serve", help="serve the platform over HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = commands.add_parser("demo", help="migrate the database and load the reference district")
+    demo.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    demo.add_argument("--port", type=int, default=8000, help=argparse.SUPPRESS)
+    demo.set_defaults(func=cmd_demo)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("-v", "--verbose", action="store_true")
+    migrate.set_defaults(func=cmd_migrate)
+
+    data = commands.add_parser("data", help="reference data library")
+    data_commands = data.add_subparsers(dest="data_command", metavar="ACTION", parser_class=_Parser)
+    validate = data_commands.add_parser("validate", help="validate every reference table")
+    validate.add_argument("--data-dir", help="directory with manifest.yaml (default: the packaged data)")
+    validate.add_argument("--format", choices=["text", "json"], default="text")
+    validate.set_defaults(func=cmd_data_validate)
+
+    manage = commands.add_parser("manage", help="run a Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``carbonpeak`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        if args.command == "data":
+            parser.error("choose an action: carbonpeak data validate")
+        parser.print_help()
+        return 0 if args.command is None else 2
+    try:
+        return int(args.func(args))
+    except CarbonpeakError as exc:
+        return _fail(str(exc))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from django.core.exceptions import ImproperlyConfigured
+        from django.db import DatabaseError
+
+        if isinstance(exc, ImproperlyConfigured | DatabaseError):
+            return _fail(f"{type(exc).__name__}: {exc}")
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""Schemas of the packaged reference tables (``src/carbonpeak/data``) and their manifest.
+
+Every row of every table carries its unit, source document, validity period and evidence tag. A value
+tagged ``X`` (not found) must be empty; any other tag requires a value. Rows are validated one by one so
+that an error names the row and field it is in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from carbonpeak.core.errors import UnitError
+from carbonpeak.core.factors import (
+    CoalBasis,
+    CoalCoefficient,
+    FuelProperties,
+    Provenance,
+    Region,
+    SecondaryEnergyFactor,
+    Validity,
+)
+from carbonpeak.core.flags import Evidence
+from carbonpeak.core.units import dimension_name, parse_unit
+
+_ID = r"^[a-z0-9][a-z0-9_.-]*$"
+_PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+def _check_unit(value: str, *, numerator: str | None = None) -> str:
+    try:
+        parse_unit(value)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+    if numerator is not None:
+        head = value.split("/", 1)[0]
+        if "/" not in value or dimension_name(head) != numerator:
+            raise ValueError(f"'{value}' must be {numerator} per unit of carrier")
+    return value
+
+
+class _Row(BaseModel):
+    """Columns every reference row has: source, document number, publication date, evidence, note."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    source: str = Field(min_length=1, description="Title of the source document")
+    document_no: str = ""
+    published: str = ""
+    evidence: Evidence
+    note: str = ""
+
+    @field_validator("published")
+    @classmethod
+    def _published_format(cls, value: str) -> str:
+        if value and not _PUBLISHED.match(value):
+            raise ValueError("must be YYYY, YYYY-MM or YYYY-MM-DD")
+        return value
+
+    def provenance(self) -> Provenance:
+        """Return the row's source and evidence as a core :class:`Provenance`."""
+        return Provenance(self.source, self.document_no, self.published, self.evidence, self.note)
+
+
+class _ValuedRow(_Row):
+    """A row with an optional value whose presence must agree with its evidence tag."""
+
+    value: float | None = None
+    year_from: Year | None = None
+    year_to: Year | None = None
+    superseded_by: str = ""
+
+    _blank = field_validator("value", "year_from", "year_to", mode="before")(_blank_to_none)
+
+    @model_validator(mode="after")
+    def _value_matches_evidence(self) -> _ValuedRow:
+        if self.evidence is Evidence.NOT_FOUND and self.value is not None:
+            raise ValueError("value: evidence X (not found) requires an empty value; never invent a number")
+        if self.evidence is not Evidence.NOT_FOUND and self.value is None:
+            raise ValueError("value: is empty; an unknown value must be tagged evidence X")
+        if self.value is not None and self.value <= 0:
+            raise ValueError("value: must be positive")
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError("year_to: is before year_from")
+        return self
+
+    def validity(self) -> Validity:
+        """Return the validity period as a core :class:`Validity`."""
+        return Validity(self.year_from, self.year_to)
+
+
+class SecondaryEnergyFactorRow(_ValuedRow):
+    """Schema of ``factors/electricity.csv`` and ``factors/heat.csv``."""
+
+    factor_id: str = Field(pattern=_ID)
+    carrier: Literal["electricity", "heat"]
+    series: str = Field(pattern=_ID)
+    region: str = Field(min_length=2)
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        return _check_unit(value, numerator="CO2 mass")
+
+    def to_record(self) -> SecondaryEnergyFactor:
+        """Return the core record."""
+        return SecondaryEnergyFactor(
+            self.factor_id,
+            self.carrier,
+            self.series,
+            self.region,
+            self.validity(),
+            self.value,
+            self.unit,
+            self.superseded_by,
+            self.provenance(),
+        )
+
+
+class FuelPropertiesRow(_Row):
+    """Schema of ``factors/fuels.csv``: the inputs of EF = NCV x carbon content x oxidation x 44/12."""
+
+    factor_id: str = Field(pattern=_ID)
+    carrier: str = Field(pattern=_ID)
+    guideline: str = Field(pattern=_ID)
+    region: str = Field(min_length=2)
+    year_from: Year | None = None
+    year_to: Year | None = None
+    ncv: float = Field(gt=0)
+    ncv_unit: str
+    carbon_content_tc_per_tj: float = Field(gt=0, lt=40)
+    oxidation_rate: float = Field(gt=0, le=1)
+    published_ef: float | None = Field(default=None, gt=0)
+    published_ef_unit: str = ""
+    superseded_by: str = ""
+
+    _blank = field_validator("year_from", "year_to", "published_ef", mode="before")(_blank_to_none)
+
+    @field_validator("ncv_unit")
+    @classmethod
+    def _ncv_unit(cls, value: str) -> str:
+        return _check_unit(value, numerator="energy")
+
+    @field_validator("published_ef_unit")
+    @classmethod
+    def _ef_unit(cls, value: str) -> str:
+        return _check_unit(value, numerator="CO2 mass") if value else value
+
+    @model_validator(mode="after")
+    def _published_pair(self) -> FuelPropertiesRow:
+        if (self.published_ef is None) != (not self.published_ef_unit):
+            raise ValueError("published_ef_unit: give the published factor and its unit together")
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError("year_to: is before year_from")
+        return self
+
+    def to_record(self) -> FuelProperties:
+        """Return the core record."""
+        return FuelProperties(
+            self.factor_id,
+            self.carrier,
+            self.guideline,
+            self.region,
+            Validity(self.year_from, self.year_to),
+            self.ncv,
+            self.ncv_unit,
+            self.carbon_content_tc_per_tj,
+            self.oxidation_rate,
+            self.published_ef,
+            self.published_ef_unit,
+            self.superseded_by,
+            self.provenance(),
+        )
+
+
+class CoalCoefficientRow(_ValuedRow):
+    """Schema of ``factors/coal_coefficients.csv`` (GB/T 2589 折标系数)."""
+
+    factor_id: str = Field(pattern=_ID)
+    carrier: str = Field(pattern=_ID)
+    basis: CoalBasis
+    unit: str
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        return _check_unit(value, numerator="energy")
+
+    def to_record(self) -> CoalCoefficient:
+        """Return the core record."""
+        return CoalCoefficient(
+            self.factor_id,
+            self.carrier,
+            self.basis,
+            self.validity(),
+            self.value,
+            self.unit,
+            self.superseded_by,
+            self.provenance(),
+        )
+
+
+class RegionRow(_Row):
+    """Schema of ``regions.csv``: region codes used by factor tables, with their parent region."""
+
+    code: str = Field(min_length=2)
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    parent: str = ""
+
+    def to_record(self) -> Region:
+        """Return the core record."""
+        return Region(self.code, self.name_zh, self.name_en, self.parent)
+
+
+TableKind = Literal["electricity", "heat", "fuels", "coal_coefficients", "regions"]
+
+ROW_SCHEMAS: dict[str, type[_Row]] = {
+    "electricity": SecondaryEnergyFactorRow,
+    "heat": SecondaryEnergyFactorRow,
+    "fuels": FuelPropertiesRow,
+    "coal_coefficients": CoalCoefficientRow,
+    "regions": RegionRow,
+}
+"""Row schema for each table kind."""
+
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "electricity": ("factor_id",),
+    "heat": ("factor_id",),
+    "fuels": ("factor_id",),
+    "coal_coefficients": ("factor_id",),
+    "regions": ("code",),
+}
+"""Primary-key columns for each table kind."""
+
+
+class TableEntry(BaseModel):
+    """One table in the manifest."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=_ID)
+    kind: TableKind
+    file: str = Field(pattern=r"^[\w./-]+\.csv$")
+    version: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}(\.\d+)?$", description="Date-based version")
+    title_zh: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+
+
+class Defaults(BaseModel):
+    """Default series used when a lookup names none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    electricity: str
+    heat: str
+    fuel: str
+    standard_coal: str
+
+
+class Manifest(BaseModel):
+    """Schema of ``data/manifest.yaml``: the list of reference tables and the default series."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    library: str
+    defaults: Defaults
+    tables: list[TableEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_table_per_kind(self) -> Manifest:
+        kinds: list[str] = [t.kind for t in self.tables]
+        for kind in ROW_SCHEMAS:
+            if kinds.count(kind) != 1:
+                raise ValueError(
+                    f"tables: need exactly one table of kind '{kind}', found {kinds.count(kind)}"
+                )
+        names = [t.name for t in self.tables]
+        if len(set(names)) != len(names):
+            raise ValueError("tables: table names must be unique")
+        return self

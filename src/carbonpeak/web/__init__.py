@@ -1,0 +1,1 @@
+"""Django interface layer: the only part of carbonpeak that imports django."""

@@ -1,0 +1,18 @@
+"""The django-ninja API mounted at ``/api`` (OpenAPI schema at ``/api/openapi.json``)."""
+
+from ninja import NinjaAPI
+
+from carbonpeak import __version__
+from carbonpeak.web.portal.api import router as portal_router
+from carbonpeak.web.reference.api import router as reference_router
+
+api = NinjaAPI(
+    title="carbonpeak API",
+    version=__version__,
+    description=(
+        "District carbon-peak platform. Reads are public where the data is public; writes need a login."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/", portal_router)
+api.add_router("/reference", reference_router)

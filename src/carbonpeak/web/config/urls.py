@@ -1,0 +1,19 @@
+"""Root URL configuration."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from carbonpeak.web.config.api import api
+from carbonpeak.web.portal import views as portal_views
+
+urlpatterns = [
+    path("", include("carbonpeak.web.portal.urls")),
+    path("healthz", portal_views.healthz, name="healthz"),
+    path("reference/", include("carbonpeak.web.reference.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

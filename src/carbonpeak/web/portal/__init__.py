@@ -1,0 +1,1 @@
+"""Portal: base layout, navigation, home dashboard, health check, language switch, demo set-up."""

@@ -1,0 +1,36 @@
+"""The platform's navigation: one entry per module, in the order of the plan's journeys.
+
+A module that has not landed yet shows as *planned* (greyed, not a link), so the layout already has its
+place. When a module lands it sets ``url_name`` for its entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One navigation entry."""
+
+    key: str
+    label: str | Promise
+    url_name: str | None
+    """Django URL name, or ``None`` while the module is planned."""
+    public: bool = False
+    """Whether anonymous visitors see the entry."""
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("home", _("Dashboard"), "portal:home"),
+    NavItem("plan", _("Plan"), None, public=True),
+    NavItem("tracking", _("Targets"), None),
+    NavItem("inventory", _("GHG inventory"), None),
+    NavItem("buildings", _("Buildings"), None, public=True),
+    NavItem("renewables", _("PV and charging"), None),
+    NavItem("projection", _("Peak outlook"), None),
+    NavItem("reference", _("Reference data"), "reference:index", public=True),
+)

@@ -1,0 +1,21 @@
+// Home-page chart: electricity emission factors by series (ECharts, served locally).
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("electricity-chart");
+  if (!el || !window.echarts) { return; }
+  var data = JSON.parse(document.getElementById("electricity-chart-data").textContent);
+  var labels = JSON.parse(document.getElementById("electricity-chart-labels").textContent);
+  var chart = window.echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { bottom: 0 },
+    grid: { left: 50, right: 20, top: 30, bottom: 60 },
+    xAxis: { type: "category", data: data.years.map(String) },
+    yAxis: { type: "value", name: labels.unit, min: 0.3 },
+    series: data.series.map(function (s) {
+      return { type: "line", name: (labels[s.series] || s.series) + (s.series === "shanghai" ? "" : " · " + (labels[s.region] || s.region)),
+               data: s.data, lineStyle: s.series === "shanghai" ? { type: "dashed", width: 3 } : {} };
+    })
+  });
+  el.dataset.rendered = "true";
+  window.addEventListener("resize", function () { chart.resize(); });
+});

@@ -1,0 +1,29 @@
+"""Portal pages: home dashboard and health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from carbonpeak.web.portal.api import health_payload
+from carbonpeak.web.reference import selectors as reference_selectors
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report platform and database status: HTTP 200 when healthy, 503 otherwise."""
+    payload = health_payload()
+    return JsonResponse(payload.model_dump(), status=200 if payload.status == "ok" else 503)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The leading-group office's landing page."""
+    summary = reference_selectors.library_summary()
+    chart = reference_selectors.electricity_factor_chart()
+    return render(request, "portal/home.html", {"summary": summary, "electricity_chart": chart})

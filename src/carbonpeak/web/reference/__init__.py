@@ -1,0 +1,1 @@
+"""Reference data in the database: every loaded version of every table, never overwritten."""

@@ -1,0 +1,86 @@
+"""Read-only queries for reference data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Max
+
+from carbonpeak.core.errors import UnitError
+from carbonpeak.core.units import convert
+from carbonpeak.web.reference.models import ReferenceRow, ReferenceTableVersion
+
+
+def latest_versions() -> list[ReferenceTableVersion]:
+    """Return the most recently loaded version of each table, ordered by name."""
+    latest: dict[str, ReferenceTableVersion] = {}
+    for version in ReferenceTableVersion.objects.order_by("name", "-loaded_at", "-id"):
+        latest.setdefault(version.name, version)
+    return list(latest.values())
+
+
+def table_versions(*, name: str) -> list[ReferenceTableVersion]:
+    """Return every loaded version of a table, newest first."""
+    return list(ReferenceTableVersion.objects.filter(name=name).order_by("-loaded_at", "-id"))
+
+
+def table_rows(*, table_version: ReferenceTableVersion) -> list[ReferenceRow]:
+    """Return the rows of a table version in file order."""
+    return list(table_version.rows.order_by("row_number"))
+
+
+@dataclass(frozen=True)
+class LibrarySummary:
+    """What the home page says about the reference data library."""
+
+    tables: list[ReferenceTableVersion]
+    row_count: int
+    evidence_counts: dict[str, int]
+    loaded_at: Any
+
+
+def library_summary() -> LibrarySummary:
+    """Summarise the latest loaded version of every table."""
+    tables = latest_versions()
+    counts = {tag: 0 for tag in "VSRX"}
+    aggregates = (
+        ReferenceRow.objects.filter(table_version__in=tables).values("evidence").annotate(n=Count("id"))
+    )
+    for item in aggregates:
+        counts[item["evidence"]] = counts.get(item["evidence"], 0) + item["n"]
+    loaded = ReferenceTableVersion.objects.filter(id__in=[t.id for t in tables]).aggregate(m=Max("loaded_at"))
+    return LibrarySummary(tables, sum(t.row_count for t in tables), counts, loaded["m"])
+
+
+def electricity_factor_chart(*, unit: str = "kgCO2/kWh") -> dict[str, Any]:
+    """Compare the electricity factor series by year, for the home-page chart.
+
+    Each series is one (series, region) of rows in force with a single-year validity; a row valid for
+    all years (the Shanghai default) is drawn as a flat line over the same years. Values are converted
+    to ``unit``.
+    """
+    version = next((t for t in latest_versions() if t.kind == "electricity"), None)
+    if version is None:
+        return {"unit": unit, "years": [], "series": []}
+    rows = [
+        r.data
+        for r in table_rows(table_version=version)
+        if r.data.get("value") and not r.data.get("superseded_by")
+    ]
+    years = sorted({int(r["year_from"]) for r in rows if r["year_from"] and r["year_from"] == r["year_to"]})
+    grouped: dict[tuple[str, str], dict[int | None, float]] = {}
+    for row in rows:
+        if row["series"] not in {"shanghai", "mee_nbs_average"}:
+            continue
+        try:
+            value = convert(float(row["value"]), row["unit"], unit)
+        except (UnitError, ValueError):
+            continue
+        year = int(row["year_from"]) if row["year_from"] and row["year_from"] == row["year_to"] else None
+        grouped.setdefault((row["series"], row["region"]), {})[year] = round(value, 4)
+    series = []
+    for (name, region), values in sorted(grouped.items()):
+        data = [values.get(year, values.get(None)) for year in years]
+        series.append({"series": name, "region": region, "data": data})
+    return {"unit": unit, "years": years, "series": series}
