@@ -12,6 +12,8 @@ def test_login_home_in_chinese_then_english(server, page, tmp_path_factory):
     page.on("request", lambda request: requested_hosts.add(urlparse(request.url).netloc))
 
     page.goto(f"{server.url}/")
+    assert page.locator("h1").inner_text() == "杨浦区碳达峰实施方案"
+    page.click("a.button")  # 登录
     assert "/accounts/login/" in page.url
     assert page.locator("h1").inner_text() == "登录"
     page.fill("#id_username", server.username)
@@ -19,6 +21,7 @@ def test_login_home_in_chinese_then_english(server, page, tmp_path_factory):
     page.click("button.primary")
 
     page.wait_for_url(f"{server.url}/")
+    assert page.locator(".notice").count() == 0  # signed in: no "public pages" notice
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator("h1").inner_text() == "杨浦区碳达峰实施方案"
     assert page.locator('[data-nav="reference"]').inner_text() == "参考数据"

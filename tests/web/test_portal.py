@@ -26,10 +26,12 @@ def test_healthz_is_503_when_the_database_fails(client):
     assert "server closed the connection" in response.json()["database"]["error"]
 
 
-def test_home_requires_login(client):
+def test_home_is_public_and_offers_login(client, reference_loaded):
     response = client.get("/")
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="/accounts/login/?next=/"' in html
+    assert "您正在浏览公开页面" in html
 
 
 def test_home_in_chinese_by_default_even_for_an_english_browser(client, office_admin, reference_loaded):
@@ -66,8 +68,9 @@ def test_navigation_hides_internal_modules_from_anonymous_visitors(client, refer
     html = client.get("/reference/").content.decode()
     assert 'data-nav="reference"' in html
     assert 'data-nav="plan"' in html
-    assert 'data-nav="home"' not in html
+    assert 'data-nav="home"' in html
     assert 'data-nav="inventory"' not in html
+    assert 'data-nav="tracking"' not in html
 
 
 def test_assets_are_served_locally(client, office_admin, reference_loaded):
@@ -87,8 +90,9 @@ def test_login_and_logout(client, office_admin):
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert client.get("/").status_code == 200
+    assert "office" in client.get("/").content.decode()
     client.post("/accounts/logout/")
-    assert client.get("/").status_code == 302
+    assert "您正在浏览公开页面" in client.get("/").content.decode()
 
 
 def test_wrong_password_is_refused_in_chinese(client, office_admin):

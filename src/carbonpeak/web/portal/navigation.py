@@ -25,7 +25,7 @@ class NavItem:
 
 
 NAVIGATION: tuple[NavItem, ...] = (
-    NavItem("home", _("Dashboard"), "portal:home"),
+    NavItem("home", _("Dashboard"), "portal:home", public=True),
     NavItem("plan", _("Plan"), None, public=True),
     NavItem("tracking", _("Targets"), None),
     NavItem("inventory", _("GHG inventory"), None),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -20,10 +19,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(payload.model_dump(), status=200 if payload.status == "ok" else 503)
 
 
-@login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The leading-group office's landing page."""
+    """The landing page: public information for everyone, the office's dashboard cards once signed in."""
     summary = reference_selectors.library_summary()
     chart = reference_selectors.electricity_factor_chart()
     return render(request, "portal/home.html", {"summary": summary, "electricity_chart": chart})
