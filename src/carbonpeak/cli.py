@@ -78,6 +78,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"reference data: {len(result.created)} table versions loaded, "
         f"{len(result.unchanged)} already present"
     )
+    from carbonpeak.data import REFERENCE_PLAN
+
+    loaded = _plan_store(REFERENCE_PLAN)
+    print(f"plan: {loaded}")
     login = demo_user_ensure(credentials_file=Path(settings.DATA_DIR) / "demo-login.txt")
     print(
         f"demo login: user {login.username}  password {login.password}"
@@ -92,12 +96,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from django.conf import settings
 
-    pending = _pending_migrations()
-    if pending:
-        return _fail(
-            f"the database is not migrated ({len(pending)} migrations pending, first {pending[0]}); "
-            "run 'carbonpeak demo' or 'carbonpeak migrate' first"
-        )
+    _require_migrated()
     from waitress import serve
 
     from carbonpeak.web.config.wsgi import application
@@ -167,6 +166,81 @@ def cmd_data_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _read_plan(path: Path) -> object:
+    from carbonpeak.io.plan import read_plan_file
+
+    result = read_plan_file(path)
+    if not result.ok:
+        for line in result.errors():
+            print(f"carbonpeak: error: {line}", file=sys.stderr)
+        raise SystemExit(1)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return result.plan
+
+
+def _plan_store(path: Path) -> str:
+    from carbonpeak.web.plan.services import plan_load
+
+    plan = _read_plan(path)
+    result = plan_load(plan=plan, source_file=path.name)  # type: ignore[arg-type]
+    state = "loaded as new version" if result.created else "already loaded, unchanged:"
+    return f"{result.version.plan_code} {state} {result.version.version} ({path.name})"
+
+
+def cmd_plan_validate(args: argparse.Namespace) -> int:
+    """Validate a plan file without loading it."""
+    from carbonpeak.core.plan import Plan
+
+    plan = _read_plan(Path(args.file))
+    assert isinstance(plan, Plan)
+    targets = len(plan.all_targets())
+    print(
+        f"OK: {plan.plan.id}: {len(plan.actions)} actions, {len(plan.all_tasks())} tasks, {targets} targets, "
+        f"{len(plan.units)} units"
+    )
+    return 0
+
+
+def cmd_plan_load(args: argparse.Namespace) -> int:
+    """Validate a plan file and store it as a new version (idempotent)."""
+    _django()
+    _require_migrated()
+    print(_plan_store(Path(args.file)))
+    return 0
+
+
+def cmd_plan_export(args: argparse.Namespace) -> int:
+    """Print (or write) a stored plan version in the export format."""
+    _django()
+    _require_migrated()
+    from carbonpeak.io.plan import dump_plan
+    from carbonpeak.web.plan.selectors import plan_model, plan_version_get
+
+    version = plan_version_get(plan_code=args.plan, version=args.version)
+    if version is None:
+        wanted = f"{args.plan or 'any plan'}" + (f" version {args.version}" if args.version else "")
+        return _fail(f"no stored plan matches {wanted}; load one with 'carbonpeak plan load FILE'")
+    text = dump_plan(plan_model(plan_version=version), args.format)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {version.plan_code} version {version.version} to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _require_migrated() -> None:
+    pending = _pending_migrations()
+    if pending:
+        raise SystemExit(
+            _fail(
+                f"the database is not migrated ({len(pending)} migrations pending, first {pending[0]}); "
+                "run 'carbonpeak demo' or 'carbonpeak migrate' first"
+            )
+        )
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run a Django management command (e.g. createsuperuser, changepassword)."""
     _django()
@@ -204,6 +278,21 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "json"], default="text")
     validate.set_defaults(func=cmd_data_validate)
 
+    plan = commands.add_parser("plan", help="the carbon-peak plan: validate, load, export")
+    plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=_Parser)
+    plan_validate = plan_commands.add_parser("validate", help="validate a plan file (YAML or JSON)")
+    plan_validate.add_argument("file")
+    plan_validate.set_defaults(func=cmd_plan_validate)
+    plan_load = plan_commands.add_parser("load", help="validate a plan file and store it as a new version")
+    plan_load.add_argument("file")
+    plan_load.set_defaults(func=cmd_plan_load)
+    plan_export = plan_commands.add_parser("export", help="print a stored plan in the export format")
+    plan_export.add_argument("--format", choices=["json", "yaml"], required=True)
+    plan_export.add_argument("--plan", help="plan id (default: the most recently loaded plan)")
+    plan_export.add_argument("--version", type=int, help="version number (default: the latest)")
+    plan_export.add_argument("--out", help="write to this file instead of standard output")
+    plan_export.set_defaults(func=cmd_plan_export)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -217,6 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         if args.command == "data":
             parser.error("choose an action: carbonpeak data validate")
+        if args.command == "plan":
+            parser.error("choose an action: carbonpeak plan validate|load|export")
         parser.print_help()
         return 0 if args.command is None else 2
     try:

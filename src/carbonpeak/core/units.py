@@ -53,6 +53,11 @@ gram_carbon = [carbon_mass] = gC
 kgC = 1000 * gram_carbon
 tC = 1000000 * gram_carbon
 wan_t = 10000 * tonne = 万t
+wan_kW = 10000 * kilowatt = 万kW
+wan_m2 = 10000 * meter ** 2 = 万m2
+piece = count = 个
+variety = count = 种
+person = count = 人
 """
 
 _SUPERSCRIPTS = str.maketrans({"²": "**2", "³": "**3", "·": "*", "×": "*"})

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from carbonpeak import __version__
+from carbonpeak.web.plan.api import router as plan_router
 from carbonpeak.web.portal.api import router as portal_router
 from carbonpeak.web.reference.api import router as reference_router
 
@@ -16,3 +17,4 @@ api = NinjaAPI(
 )
 api.add_router("/", portal_router)
 api.add_router("/reference", reference_router)
+api.add_router("/plan", plan_router)

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "ninja",
     "carbonpeak.web.portal",
     "carbonpeak.web.reference",
+    "carbonpeak.web.plan",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,7 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Dashboard"), "portal:home", public=True),
-    NavItem("plan", _("Plan"), None, public=True),
+    NavItem("plan", _("Plan"), "plan:browse", public=True),
     NavItem("tracking", _("Targets"), None),
     NavItem("inventory", _("GHG inventory"), None),
     NavItem("buildings", _("Buildings"), None, public=True),

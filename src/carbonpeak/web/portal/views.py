@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from carbonpeak.web.plan import selectors as plan_selectors
 from carbonpeak.web.portal.api import health_payload
 from carbonpeak.web.reference import selectors as reference_selectors
 
@@ -24,4 +25,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """The landing page: public information for everyone, the office's dashboard cards once signed in."""
     summary = reference_selectors.library_summary()
     chart = reference_selectors.electricity_factor_chart()
-    return render(request, "portal/home.html", {"summary": summary, "electricity_chart": chart})
+    plan = plan_selectors.plan_version_get()
+    counts = plan_selectors.plan_counts(plan_version=plan) if plan else None
+    return render(
+        request,
+        "portal/home.html",
+        {"summary": summary, "electricity_chart": chart, "plan": plan, "plan_counts": counts},
+    )

@@ -1,0 +1,204 @@
+"""Read-only queries for plans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from carbonpeak.core.plan import Plan
+from carbonpeak.web.plan.models import (
+    PlanAction,
+    PlanGoal,
+    PlanTarget,
+    PlanTask,
+    PlanTaskUnit,
+    PlanUnit,
+    PlanVersion,
+)
+
+
+def plan_versions(*, plan_code: str | None = None) -> list[PlanVersion]:
+    """Every stored version, newest first; of one plan when ``plan_code`` is given."""
+    qs = PlanVersion.objects.order_by("-loaded_at", "-id")
+    if plan_code:
+        qs = qs.filter(plan_code=plan_code)
+    return list(qs)
+
+
+def plan_version_get(*, plan_code: str | None = None, version: int | None = None) -> PlanVersion | None:
+    """A stored version: the given one, else the latest of ``plan_code``, else the latest loaded plan."""
+    qs = PlanVersion.objects.all()
+    if plan_code:
+        qs = qs.filter(plan_code=plan_code)
+    if version is not None:
+        qs = qs.filter(version=version)
+    return qs.order_by("-loaded_at", "-version", "-id").first()
+
+
+def plan_model(*, plan_version: PlanVersion) -> Plan:
+    """The stored version as a core :class:`Plan` (rebuilt from its canonical document)."""
+    return Plan.model_validate(plan_version.document)
+
+
+@dataclass
+class PlanFilters:
+    """Filters of the plan browser; empty strings mean no filter."""
+
+    unit: str = ""
+    action: str = ""
+    deadline: str = ""
+    kind: str = ""  # "quantitative" or "qualitative"
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.unit or self.action or self.deadline or self.kind)
+
+
+@dataclass
+class TaskView:
+    """A task with its units (lead first) and the targets that pass the filters."""
+
+    task: PlanTask
+    lead: PlanUnit
+    co_units: list[PlanUnit]
+    targets: list[PlanTarget]
+
+
+@dataclass
+class ActionView:
+    """An action with the tasks that pass the filters."""
+
+    action: PlanAction
+    tasks: list[TaskView] = field(default_factory=list)
+
+
+def _target_filter(filters: PlanFilters) -> Q:
+    condition = Q()
+    if filters.deadline:
+        condition &= Q(deadline=filters.deadline)
+    if filters.kind == "quantitative":
+        condition &= Q(quantitative=True)
+    elif filters.kind == "qualitative":
+        condition &= Q(quantitative=False)
+    return condition
+
+
+def plan_browse(*, plan_version: PlanVersion, filters: PlanFilters) -> list[ActionView]:
+    """Actions, then tasks, then targets, each task with its units, narrowed by the filters.
+
+    A task is shown when it matches the unit filter (as lead or co-responsible unit) and has at least one
+    target passing the deadline and kind filters.
+    """
+    targets = (
+        PlanTarget.objects.filter(_target_filter(filters)).select_related("indicator").order_by("position")
+    )
+    tasks: QuerySet[PlanTask] = PlanTask.objects.filter(action__plan_version=plan_version).prefetch_related(
+        Prefetch("targets", queryset=targets, to_attr="shown_targets"),
+        Prefetch("task_units", queryset=PlanTaskUnit.objects.select_related("unit").order_by("position")),
+    )
+    if filters.action:
+        tasks = tasks.filter(action__code=filters.action)
+    if filters.unit:
+        tasks = tasks.filter(task_units__unit__code=filters.unit)
+    by_action: dict[int, ActionView] = {}
+    actions = PlanAction.objects.filter(plan_version=plan_version).order_by("position")
+    for action in actions:
+        by_action[action.pk] = ActionView(action)
+    for task in tasks.order_by("action__position", "position").distinct():
+        shown = task.shown_targets  # type: ignore[attr-defined]
+        if not shown:
+            continue
+        roles = list(task.task_units.all())
+        by_action[task.action_id].tasks.append(
+            TaskView(task, roles[0].unit, [r.unit for r in roles[1:]], shown)
+        )
+    return [view for view in by_action.values() if view.tasks]
+
+
+def plan_goals(*, plan_version: PlanVersion, filters: PlanFilters) -> list[tuple[PlanGoal, list[PlanTarget]]]:
+    """The overall goals with their targets (hidden when filtering by unit or action: goals have none)."""
+    if filters.unit or filters.action:
+        return []
+    goals = []
+    for goal in PlanGoal.objects.filter(plan_version=plan_version).order_by("position"):
+        shown = list(
+            goal.targets.filter(_target_filter(filters)).select_related("indicator").order_by("position")
+        )
+        if shown:
+            goals.append((goal, shown))
+    return goals
+
+
+def plan_filter_options(*, plan_version: PlanVersion) -> dict[str, Any]:
+    """Choices for the browser's filters: units, actions and the deadlines that occur."""
+    deadlines = sorted(
+        set(
+            PlanTarget.objects.filter(plan_version=plan_version).values_list("deadline", "deadline_last_year")
+        ),
+        key=lambda item: (item[1], item[0]),
+    )
+    return {
+        "units": list(PlanUnit.objects.filter(plan_version=plan_version).order_by("position")),
+        "actions": list(PlanAction.objects.filter(plan_version=plan_version).order_by("position")),
+        "deadlines": [d for d, _ in deadlines],
+    }
+
+
+@dataclass
+class UnitResponsibilities:
+    """What a unit leads and what it co-leads, with target counts."""
+
+    unit: PlanUnit
+    leads: list[PlanTask]
+    co_leads: list[PlanTask]
+    target_count: int
+
+
+def unit_responsibilities(*, plan_version: PlanVersion, unit_code: str) -> UnitResponsibilities | None:
+    """The tasks a unit leads and co-leads in a plan version (``None`` for an unknown unit)."""
+    unit = PlanUnit.objects.filter(plan_version=plan_version, code=unit_code).first()
+    if unit is None:
+        return None
+    roles = (
+        PlanTaskUnit.objects.filter(unit=unit)
+        .select_related("task__action")
+        .prefetch_related("task__targets")
+        .order_by("task__action__position", "task__position")
+    )
+    leads = [r.task for r in roles if r.role == PlanTaskUnit.LEAD]
+    co_leads = [r.task for r in roles if r.role == PlanTaskUnit.CO]
+    count = PlanTarget.objects.filter(task__in=[*leads, *co_leads]).count()
+    return UnitResponsibilities(unit, leads, co_leads, count)
+
+
+def units_overview(*, plan_version: PlanVersion) -> list[dict[str, Any]]:
+    """Every unit with how many tasks it leads and co-leads."""
+    rows = []
+    for unit in (
+        PlanUnit.objects.filter(plan_version=plan_version).prefetch_related("task_roles").order_by("position")
+    ):
+        roles = list(unit.task_roles.all())
+        rows.append(
+            {
+                "unit": unit,
+                "leads": sum(1 for r in roles if r.role == PlanTaskUnit.LEAD),
+                "co_leads": sum(1 for r in roles if r.role == PlanTaskUnit.CO),
+            }
+        )
+    return rows
+
+
+def plan_counts(*, plan_version: PlanVersion) -> dict[str, int]:
+    """How many actions, tasks, targets (quantitative and qualitative) and units a version has."""
+    targets = PlanTarget.objects.filter(plan_version=plan_version)
+    return {
+        "actions": PlanAction.objects.filter(plan_version=plan_version, kind="action").count(),
+        "tasks": PlanTask.objects.filter(action__plan_version=plan_version).count(),
+        "targets": targets.count(),
+        "quantitative": targets.filter(quantitative=True).count(),
+        "qualitative": targets.filter(quantitative=False).count(),
+        "units": PlanUnit.objects.filter(plan_version=plan_version).count(),
+    }
