@@ -133,3 +133,115 @@ def test_bad_environment_is_one_line(tmp_path):
         result.stderr == "carbonpeak: error: ImproperlyConfigured: DEBUG='perhaps' is not a boolean; "
         "use 1/0, true/false, yes/no or on/off\n"
     )
+
+
+INVENTORY_CSV = (
+    "year,area,sector,carrier,quantity,unit\n"
+    "2020,d,commercial,electricity,1,万kWh\n2020,d,residential,natural_gas,1,万Nm3\n"
+    "2023,d,commercial,electricity,1,万kWh\n2023,d,waste,co2e,NE,tCO2e\n"
+)
+STATISTICS_CSV = (
+    "year,area,indicator,value,unit\n2020,d,gdp_current,100,万元\n2020,d,gdp_deflator,100,dimensionless\n"
+    "2023,d,gdp_current,110,万元\n2023,d,gdp_deflator,110,dimensionless\n"
+)
+
+
+def test_inventory_compute_json(tmp_path, capsys):
+    activity = tmp_path / "activity.csv"
+    activity.write_text(INVENTORY_CSV, encoding="utf-8")
+    statistics = tmp_path / "statistics.csv"
+    statistics.write_text(STATISTICS_CSV, encoding="utf-8")
+    assert (
+        main(
+            [
+                "inventory",
+                "compute",
+                "--activity",
+                str(activity),
+                "--statistics",
+                str(statistics),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert set(document) >= {"years", "factors_used"}
+    first, last = document["years"]
+    assert {
+        "year",
+        "energy_tce",
+        "energy_tce_equal_value",
+        "co2_t",
+        "by_sector",
+        "gdp_10k_yuan",
+        "energy_intensity_tce_per_10k_yuan",
+        "co2_intensity_t_per_10k_yuan",
+    } <= set(first)
+    assert {"sector", "energy_tce", "co2_t", "scope1_t", "scope2_t"} <= set(first["by_sector"][0])
+    assert first["co2_t"] == pytest.approx(4.2 + 21.621888, abs=1e-5)
+    assert first["energy_intensity_tce_per_10k_yuan"] == pytest.approx((1.229 + 12.143) / 100)
+    assert last["energy_intensity_tce_per_10k_yuan"] == pytest.approx(
+        1.229 / 100
+    )  # 110 current / 1.1 deflator
+    assert {f["factor_id"] for f in document["factors_used"]} == {
+        "coal-elec-ce",
+        "sh-elec-2022",
+        "coal-natural-gas",
+        "fuel-natural-gas",
+    }
+
+
+def test_inventory_compute_other_series_and_table(tmp_path, capsys):
+    activity = tmp_path / "activity.csv"
+    activity.write_text(INVENTORY_CSV, encoding="utf-8")
+    assert (
+        main(
+            [
+                "inventory",
+                "compute",
+                "--activity",
+                str(activity),
+                "--year",
+                "2023",
+                "--format",
+                "json",
+                "--electricity-series",
+                "mee_nbs_average",
+            ]
+        )
+        == 0
+    )
+    (year,) = json.loads(capsys.readouterr().out)["years"]
+    assert year["co2_t"] == pytest.approx(5.737)
+    assert main(["inventory", "compute", "--activity", str(activity)]) == 0
+    assert "electricity series: shanghai" in capsys.readouterr().out
+
+
+def test_inventory_compute_bad_file_lists_each_bad_row(tmp_path, capsys):
+    activity = tmp_path / "bad.csv"
+    activity.write_text(
+        INVENTORY_CSV + "2023,d,commercial,electricity,1,tonne oil\n2023,d,shops,heat,1,GJ\n",
+        encoding="utf-8",
+    )
+    assert main(["inventory", "compute", "--activity", str(activity)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "carbonpeak: error: bad.csv, row 6: field unit: 'tonne oil' is not a known unit",
+        "carbonpeak: error: bad.csv, row 7: field sector: 'shops' is not a sector "
+        "(industry, construction, transport, "
+        "commercial, residential, process, waste, sinks)",
+    ]
+
+
+def test_inventory_compute_unknown_series_is_one_line(tmp_path, capsys):
+    activity = tmp_path / "activity.csv"
+    activity.write_text(INVENTORY_CSV, encoding="utf-8")
+    assert main(["inventory", "compute", "--activity", str(activity), "--electricity-series", "coal"]) == 1
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_inventory_template(tmp_path, capsys):
+    out = tmp_path / "template.xlsx"
+    assert main(["inventory", "template", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"PK")

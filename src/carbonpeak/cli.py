@@ -82,6 +82,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     loaded = _plan_store(REFERENCE_PLAN)
     print(f"plan: {loaded}")
+    print(f"inventory: {_demo_inventory()}")
     login = demo_user_ensure(credentials_file=Path(settings.DATA_DIR) / "demo-login.txt")
     print(
         f"demo login: user {login.username}  password {login.password}"
@@ -166,6 +167,33 @@ def cmd_data_validate(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _demo_inventory() -> str:
+    """Import the synthetic Yangpu activity data (idempotent) and compute its inventory once."""
+    import io
+
+    from carbonpeak.demo.inventory import reference_district
+    from carbonpeak.io.inventory import write_activity_workbook
+    from carbonpeak.web.inventory.models import InventoryRun
+    from carbonpeak.web.inventory.services import activity_dataset_import, inventory_run_create
+
+    activity, statistics = reference_district()
+    buffer = io.BytesIO()
+    write_activity_workbook(activity, statistics, buffer)
+    result = activity_dataset_import(
+        name="杨浦区合成参考数据 2015–2024 (SYNTHETIC)",
+        filename="yangpu-synthetic-2015-2024.xlsx",
+        content=buffer.getvalue(),
+        synthetic=True,
+    )
+    if result.dataset is None:
+        raise SystemExit(_fail(f"synthetic inventory data rejected: {result.errors[0]}"))
+    run = InventoryRun.objects.filter(dataset=result.dataset).first()
+    if run is None:
+        run = inventory_run_create(dataset=result.dataset)
+        return f"synthetic Yangpu 2015-2024 imported, run {run.pk} computed"
+    return f"synthetic Yangpu 2015-2024 already present (run {run.pk})"
+
+
 def _read_plan(path: Path) -> object:
     from carbonpeak.io.plan import read_plan_file
 
@@ -241,6 +269,81 @@ def _require_migrated() -> None:
         )
 
 
+def cmd_inventory_template(args: argparse.Namespace) -> int:
+    """Write the Excel import template."""
+    from carbonpeak.io.inventory import write_template
+
+    write_template(Path(args.out))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def cmd_inventory_compute(args: argparse.Namespace) -> int:
+    """Compute an inventory from an activity file with the packaged factors (no database needed)."""
+    from carbonpeak.core.inventory import compute_inventory
+    from carbonpeak.core.inventory.intensity import coal_rates, compute_intensities
+    from carbonpeak.core.inventory.report import gpc_table, inventory_document
+    from carbonpeak.data import packaged_library
+    from carbonpeak.io.inventory import read_activity_file, write_inventory_workbook
+
+    files = [Path(args.activity)] + ([Path(args.statistics)] if args.statistics else [])
+    records, statistics = [], []
+    for path in files:
+        if not path.is_file():
+            return _fail(f"{path}: no such file")
+        read = read_activity_file(path)
+        if not read.ok:
+            for error in read.errors:
+                print(f"carbonpeak: error: {error}", file=sys.stderr)
+            return 1
+        records += read.records
+        statistics += read.statistics
+    records = [
+        r
+        for r in records
+        if (args.year is None or r.year == args.year) and (not args.area or r.area == args.area)
+    ]
+    if not records:
+        return _fail("no activity rows match --year/--area")
+    library = packaged_library()
+    if args.electricity_series and args.electricity_series not in library.series_for(
+        "emission", "electricity"
+    ):
+        options = ", ".join(library.series_for("emission", "electricity"))
+        return _fail(f"unknown electricity series '{args.electricity_series}'; choose one of: {options}")
+    result = compute_inventory(
+        records,
+        library,
+        region=args.region,
+        electricity_series=args.electricity_series,
+        coal_rates=coal_rates(statistics),
+    )
+    intensities = compute_intensities(result.years, statistics) if statistics else []
+    document = inventory_document(result, intensities)
+    if args.xlsx:
+        gpc = {(y.area, y.year): gpc_table(y) for y in result.years}
+        write_inventory_workbook(
+            document, gpc, [], Path(args.xlsx), synthetic=any(r.quality == "synthetic" for r in records)
+        )
+        print(f"wrote {args.xlsx}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    print(f"electricity series: {result.electricity_series}   region: {result.region}")
+    print(f"{'area':<12}{'year':>6}{'energy_tce':>16}{'equal_value_tce':>18}{'co2_t':>16}{'tce/万元':>12}")
+    for year in document["years"]:
+        intensity = year.get("energy_intensity_tce_per_10k_yuan")
+        cells = [year["energy_tce"], year["energy_tce_equal_value"], year["co2_t"]]
+        text = [f"{v:>16,.1f}" if v is not None else f"{'n/a':>16}" for v in cells]
+        print(
+            f"{year['area']:<12}{year['year']:>6}{text[0]}{text[1]:>18}{text[2]}"
+            f"{(f'{intensity:.4f}' if intensity is not None else '-'):>12}"
+        )
+    if document["flags"]:
+        print(f"{len(document['flags'])} quality flags; see --format json")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run a Django management command (e.g. createsuperuser, changepassword)."""
     _django()
@@ -293,6 +396,24 @@ def build_parser() -> argparse.ArgumentParser:
     plan_export.add_argument("--out", help="write to this file instead of standard output")
     plan_export.set_defaults(func=cmd_plan_export)
 
+    inventory = commands.add_parser("inventory", help="district energy and GHG inventory")
+    inventory_commands = inventory.add_subparsers(
+        dest="inventory_command", metavar="ACTION", parser_class=_Parser
+    )
+    compute = inventory_commands.add_parser("compute", help="compute an inventory from an activity file")
+    compute.add_argument("--activity", required=True, help="activity data, .csv or .xlsx")
+    compute.add_argument("--statistics", help="statistics (GDP, deflator, coal rate), .csv or .xlsx")
+    compute.add_argument("--format", choices=["json", "table"], default="table")
+    compute.add_argument("--electricity-series", help="electricity factor series (default: shanghai)")
+    compute.add_argument("--region", default="CN-SH")
+    compute.add_argument("--year", type=int)
+    compute.add_argument("--area")
+    compute.add_argument("--xlsx", help="also write the results, with the GPC table, to this Excel file")
+    compute.set_defaults(func=cmd_inventory_compute)
+    template = inventory_commands.add_parser("template", help="write the Excel import template")
+    template.add_argument("--out", required=True)
+    template.set_defaults(func=cmd_inventory_template)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -306,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         if args.command == "data":
             parser.error("choose an action: carbonpeak data validate")
+        if args.command == "inventory":
+            parser.error("choose an action: carbonpeak inventory compute|template")
         if args.command == "plan":
             parser.error("choose an action: carbonpeak plan validate|load|export")
         parser.print_help()
@@ -316,6 +439,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into head or less that closed early
+        sys.stderr.close()
+        return 0
     except Exception as exc:
         from django.core.exceptions import ImproperlyConfigured
         from django.db import DatabaseError

@@ -69,7 +69,7 @@ def test_navigation_hides_internal_modules_from_anonymous_visitors(client, refer
     assert 'data-nav="reference"' in html
     assert 'data-nav="plan"' in html
     assert 'data-nav="home"' in html
-    assert 'data-nav="inventory"' not in html
+    assert 'data-nav="inventory"' in html
     assert 'data-nav="tracking"' not in html
 
 

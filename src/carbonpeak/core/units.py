@@ -2,10 +2,10 @@
 
 The registry extends pint's defaults with:
 
-* ``tce`` / ``kgce`` / ``万tce`` (tonne of standard coal equivalent). GB/T 2589-2020 defines
-  1 kgce = 29 307 kJ, so ``tce`` is an energy unit and converts to ``GJ`` or ``kWh`` physically. The
-  equal-value (等价值) basis is *not* a unit conversion: it needs a year's coal coefficient from the
-  reference data.
+* ``tce`` / ``kgce`` / ``gce`` / ``万tce`` (standard coal equivalent; coal rates are quoted in gce/kWh).
+  GB/T 2589-2020 defines 1 kgce = 29 307 kJ, so ``tce`` is an energy unit and converts to ``GJ`` or
+  ``kWh`` physically. The equal-value (等价值) basis is *not* a unit conversion: it needs a year's coal
+  coefficient from the reference data.
 * ``万kWh`` (10^4 kWh), ``亿kWh`` (10^8 kWh), ``万Nm3`` (10^4 normal cubic metres). ``Nm3`` is a volume
   at the reference state, so it converts with ``m3`` one to one; statistics report gas in 标准立方米.
 * Money: ``元`` (yuan, alias ``CNY``), ``万元`` (10^4 yuan), ``亿元`` (10^8 yuan), in a dimension of its own.
@@ -33,6 +33,7 @@ from carbonpeak.core.errors import UnitError
 _DEFINITIONS = """
 kgce = 29307 * kilojoule
 tce = 1000 * kgce
+gce = 0.001 * kgce
 wan_tce = 10000 * tce = 万tce
 wan_kWh = 10000 * kilowatt_hour = 万kWh
 yi_kWh = 100000000 * kilowatt_hour = 亿kWh

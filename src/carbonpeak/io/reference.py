@@ -245,3 +245,47 @@ def load_factor_library(data_dir: Path) -> FactorLibrary:
         first = data.issues[0] if data.issues else "unknown problem"
         raise ReferenceDataError(f"reference data in {data_dir} is invalid: {first}", list(data.issues))
     return data.library
+
+
+def library_from_rows(
+    tables: list[tuple[str, str, str, list[dict[str, str]]]], defaults: dict[str, str]
+) -> FactorLibrary:
+    """Build a factor library from stored rows, e.g. the exact table versions a frozen inventory used.
+
+    Parameters
+    ----------
+    tables : list of (name, kind, version, rows)
+        One entry per table, with its rows as column-to-text mappings (as loaded from the CSV).
+    defaults : dict
+        Default series (``electricity``, ``heat``, ``fuel``, ``standard_coal``).
+
+    Raises
+    ------
+    ReferenceDataError
+        If a row no longer validates or a table kind is missing.
+    """
+    records: dict[str, list[Any]] = {}
+    infos: dict[str, TableInfo] = {}
+    issues: list[DataIssue] = []
+    for name, kind, version, rows in tables:
+        schema: type[BaseModel] = ROW_SCHEMAS[kind]
+        infos[kind] = TableInfo(name, version, kind)
+        bucket = records.setdefault(kind, [])
+        for number, row in enumerate(rows, start=2):
+            try:
+                bucket.append(schema.model_validate(row).to_record())  # type: ignore[attr-defined]
+            except ValidationError as exc:
+                issues += _pydantic_issues(name, number, exc)
+    missing = [kind for kind in ROW_SCHEMAS if kind not in records]
+    if issues or missing:
+        first = issues[0] if issues else f"missing tables: {', '.join(missing)}"
+        raise ReferenceDataError(f"stored reference data is invalid: {first}", list(issues))
+    return FactorLibrary(
+        electricity=tuple(records["electricity"]),
+        heat=tuple(records["heat"]),
+        fuels=tuple(records["fuels"]),
+        coal_coefficients=tuple(records["coal_coefficients"]),
+        regions=tuple(records["regions"]),
+        tables=infos,
+        defaults=dict(defaults),
+    )

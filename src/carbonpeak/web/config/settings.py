@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.portal",
     "carbonpeak.web.reference",
     "carbonpeak.web.plan",
+    "carbonpeak.web.inventory",
 ]
 
 MIDDLEWARE = [

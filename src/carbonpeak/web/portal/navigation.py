@@ -28,7 +28,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Dashboard"), "portal:home", public=True),
     NavItem("plan", _("Plan"), "plan:browse", public=True),
     NavItem("tracking", _("Targets"), None),
-    NavItem("inventory", _("GHG inventory"), None),
+    NavItem("inventory", _("GHG inventory"), "inventory:index", public=True),
     NavItem("buildings", _("Buildings"), None, public=True),
     NavItem("renewables", _("PV and charging"), None),
     NavItem("projection", _("Peak outlook"), None),

@@ -8,7 +8,9 @@ from typing import Any
 from django.db.models import Count, Max
 
 from carbonpeak.core.errors import UnitError
+from carbonpeak.core.factors import FactorLibrary
 from carbonpeak.core.units import convert
+from carbonpeak.io.reference import library_from_rows
 from carbonpeak.web.reference.models import ReferenceRow, ReferenceTableVersion
 
 
@@ -84,3 +86,22 @@ def electricity_factor_chart(*, unit: str = "kgCO2/kWh") -> dict[str, Any]:
         data = [values.get(year, values.get(None)) for year in years]
         series.append({"series": name, "region": region, "data": data})
     return {"unit": unit, "years": years, "series": series}
+
+
+def factor_library(
+    *, versions: dict[str, str] | None = None, defaults: dict[str, str] | None = None
+) -> FactorLibrary:
+    """The factor library built from stored table versions: the given ``{table: version}``, else the latest.
+
+    This is what makes a frozen inventory reproducible: the rows of the exact versions it used are kept.
+    """
+    from carbonpeak.data import packaged_library
+
+    chosen = latest_versions()
+    if versions is not None:
+        chosen = [
+            ReferenceTableVersion.objects.get(name=name, version=version)
+            for name, version in versions.items()
+        ]
+    tables = [(t.name, t.kind, t.version, [r.data for r in table_rows(table_version=t)]) for t in chosen]
+    return library_from_rows(tables, defaults or dict(packaged_library().defaults))

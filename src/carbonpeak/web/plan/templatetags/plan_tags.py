@@ -87,3 +87,10 @@ def unit_kind_label(kind: str) -> str:
         "other": _("other"),
     }
     return labels.get(kind, kind)
+
+
+@register.filter
+def computed_value(target: Any, computed: dict[str, list[dict[str, Any]]] | None) -> dict[str, Any] | None:
+    """The latest value the platform computes for the target's indicator, if any."""
+    values = (computed or {}).get(target.indicator.code)
+    return values[-1] if values else None

@@ -1,0 +1,1 @@
+"""Deterministic generators of the SYNTHETIC Yangpu reference district (labelled synthetic wherever shown)."""

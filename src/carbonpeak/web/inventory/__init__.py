@@ -1,0 +1,1 @@
+"""District inventory in the database: imported activity data, frozen runs, pages and exports."""

@@ -1,0 +1,191 @@
+"""Write services for inventories: import activity files atomically, compute and freeze runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from carbonpeak.core.errors import CarbonpeakError
+from carbonpeak.core.inventory import compute_inventory
+from carbonpeak.core.inventory.intensity import coal_rates, compute_intensities
+from carbonpeak.core.inventory.report import inventory_document
+from carbonpeak.io.inventory import RowError, read_activity_file
+from carbonpeak.web.inventory.models import ActivityDataset, ActivityRow, InventoryRun, StatisticRow
+from carbonpeak.web.inventory.selectors import dataset_records
+from carbonpeak.web.reference.selectors import factor_library, latest_versions
+
+ALLOWED_SUFFIXES = (".csv", ".xlsx")
+
+
+class UploadRejectedError(CarbonpeakError):
+    """An upload of the wrong type or size."""
+
+
+@dataclass
+class ImportResult:
+    """The stored data set, or the errors (one per bad row) that rejected the file."""
+
+    dataset: ActivityDataset | None
+    errors: list[RowError]
+    created: bool = False
+
+
+def activity_dataset_import(
+    *, name: str, filename: str, content: bytes, imported_by: User | None = None, synthetic: bool = False
+) -> ImportResult:
+    """Validate an activity file and store it whole, or store nothing and return every bad row.
+
+    Re-importing the same content (the same rows, whatever the file's bytes) returns the stored data set.
+
+    Raises
+    ------
+    UploadRejectedError
+        If the file is not .csv/.xlsx or is larger than ``CARBONPEAK_MAX_UPLOAD_MB``.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix not in ALLOWED_SUFFIXES:
+        raise UploadRejectedError(f"{filename}: only .csv and .xlsx files are accepted")
+    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
+    if len(content) > limit:
+        raise UploadRejectedError(
+            f"{filename}: {len(content)} bytes is over the {settings.MAX_UPLOAD_MB} MB limit"
+        )
+    read = read_activity_file(Path(filename), content)
+    if not read.ok:
+        return ImportResult(None, read.errors)
+    # Identity is the parsed content, not the bytes: Excel stamps a save time into every file.
+    canonical = json.dumps(
+        [[asdict(r) for r in read.records], [asdict(s) for s in read.statistics]],
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+    sha = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    existing = ActivityDataset.objects.filter(sha256=sha).first()
+    if existing is not None:
+        return ImportResult(existing, [], created=False)
+    synthetic = synthetic or any(r.quality == "synthetic" for r in read.records)
+    with transaction.atomic():
+        dataset = ActivityDataset.objects.create(
+            name=name or filename,
+            source_file=filename,
+            sha256=sha,
+            synthetic=synthetic,
+            imported_at=timezone.now(),
+            imported_by=imported_by,
+        )
+        ActivityRow.objects.bulk_create(
+            ActivityRow(
+                dataset=dataset,
+                row_number=r.row,
+                year=r.year,
+                area=r.area,
+                sector=r.sector,
+                subsector=r.subsector,
+                carrier=r.carrier,
+                quantity=r.quantity,
+                unit=r.unit,
+                notation=r.notation,
+                source=r.source,
+                quality=r.quality,
+                note=r.note,
+            )
+            for r in read.records
+        )
+        StatisticRow.objects.bulk_create(
+            StatisticRow(
+                dataset=dataset,
+                row_number=s.row,
+                year=s.year,
+                area=s.area,
+                indicator=s.indicator,
+                value=s.value,
+                unit=s.unit,
+                source=s.source,
+                quality=s.quality,
+                note=s.note,
+            )
+            for s in read.statistics
+        )
+    return ImportResult(dataset, [], created=True)
+
+
+def _compute(
+    dataset: ActivityDataset,
+    series: str | None,
+    region: str,
+    versions: dict[str, str] | None,
+    defaults: dict[str, str] | None,
+) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+    library = factor_library(versions=versions, defaults=defaults)
+    records, statistics = dataset_records(dataset=dataset)
+    result = compute_inventory(
+        records, library, region=region, electricity_series=series, coal_rates=coal_rates(statistics)
+    )
+    document = inventory_document(result, compute_intensities(result.years, statistics))
+    rows = [
+        {
+            "row": r.record.row,
+            "area": r.record.area,
+            "year": r.record.year,
+            "sector": r.record.sector,
+            "carrier": r.record.carrier,
+            "energy_tce": r.energy_tce,
+            "energy_tce_equal_value": r.energy_tce_equal_value,
+            "co2_t": r.co2_t,
+            "scope": r.scope,
+            "factor_ids": [f.factor_id for f in r.factors],
+            "flags": list(r.flags),
+        }
+        for r in result.records
+    ]
+    return document, rows, result.electricity_series
+
+
+def inventory_run_create(
+    *,
+    dataset: ActivityDataset,
+    electricity_series: str | None = None,
+    region: str = "CN-SH",
+    created_by: User | None = None,
+) -> InventoryRun:
+    """Compute the data set's inventory with current reference data; freeze it with its factor versions."""
+    from carbonpeak.data import packaged_library
+
+    versions = {t.name: t.version for t in latest_versions()}
+    defaults = dict(packaged_library().defaults)
+    document, rows, series = _compute(dataset, electricity_series, region, versions, defaults)
+    return InventoryRun.objects.create(
+        dataset=dataset,
+        electricity_series=series,
+        region=region,
+        table_versions=versions,
+        defaults=defaults,
+        document=document,
+        row_results=rows,
+        created_at=timezone.now(),
+        created_by=created_by,
+    )
+
+
+def inventory_run_reproduce(*, run: InventoryRun) -> dict[str, Any]:
+    """Recompute a run with exactly the factor versions it was frozen with (the document must match)."""
+    document, _, _ = _compute(
+        run.dataset, run.electricity_series, run.region, run.table_versions, run.defaults
+    )
+    return document
+
+
+def inventory_run_recompute(*, run: InventoryRun, electricity_series: str | None = None) -> dict[str, Any]:
+    """Recompute a run's data with the current factors (optionally another electricity series); not stored."""
+    document, _, _ = _compute(
+        run.dataset, electricity_series or run.electricity_series, run.region, None, None
+    )
+    return document
