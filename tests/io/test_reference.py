@@ -27,6 +27,7 @@ def test_packaged_copy_is_valid(data_copy):
         "heat_emission_factors",
         "fuel_properties",
         "standard_coal_coefficients",
+        "building_quotas",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from carbonpeak.core.errors import ReferenceDataError
 from carbonpeak.core.factors import FactorLibrary, TableInfo
 from carbonpeak.core.flags import DataIssue, Severity
-from carbonpeak.specs.reference import KEY_COLUMNS, ROW_SCHEMAS, Manifest, TableEntry
+from carbonpeak.specs.reference import FACTOR_KINDS, KEY_COLUMNS, ROW_SCHEMAS, Manifest, TableEntry
 
 MANIFEST_NAME = "manifest.yaml"
 
@@ -214,6 +214,17 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
         tables={k: TableInfo(t.entry.name, t.entry.version, k) for k, t in by_kind.items()},
         defaults=manifest.defaults.model_dump(),
     )
+    quota_keys: dict[str, int] = {}
+    for table in tables:
+        if table.entry.kind != "building_quotas":
+            continue
+        for number, row in enumerate(table.rows, start=2):
+            use = row.get("primary_use", "")
+            if use and use in quota_keys:
+                issues.append(DataIssue(table.entry.file, number, "primary_use",
+                                        f"'{use}' already defaults to the quota at row {quota_keys[use]}"))
+            elif use:
+                quota_keys[use] = number
     file_of = {t.entry.name: t.entry.file for t in tables}
     file_of["manifest"] = MANIFEST_NAME
     row_of = {
@@ -268,6 +279,8 @@ def library_from_rows(
     infos: dict[str, TableInfo] = {}
     issues: list[DataIssue] = []
     for name, kind, version, rows in tables:
+        if kind not in FACTOR_KINDS:
+            continue
         schema: type[BaseModel] = ROW_SCHEMAS[kind]
         infos[kind] = TableInfo(name, version, kind)
         bucket = records.setdefault(kind, [])
@@ -276,7 +289,7 @@ def library_from_rows(
                 bucket.append(schema.model_validate(row).to_record())  # type: ignore[attr-defined]
             except ValidationError as exc:
                 issues += _pydantic_issues(name, number, exc)
-    missing = [kind for kind in ROW_SCHEMAS if kind not in records]
+    missing = [kind for kind in FACTOR_KINDS if kind not in records]
     if issues or missing:
         first = issues[0] if issues else f"missing tables: {', '.join(missing)}"
         raise ReferenceDataError(f"stored reference data is invalid: {first}", list(issues))

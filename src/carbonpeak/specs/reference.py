@@ -223,7 +223,64 @@ class RegionRow(_Row):
         return Region(self.code, self.name_zh, self.name_en, self.parent)
 
 
-TableKind = Literal["electricity", "heat", "fuels", "coal_coefficients", "regions"]
+PRIMARY_USES = (
+    "government_office", "commercial_office", "hotel", "shopping_mall", "supermarket", "hospital",
+    "school_university", "data_centre", "industrial", "residential", "other",
+)
+"""Primary uses of buildings (the building registry's vocabulary)."""
+
+
+class BuildingQuotaRow(_Row):
+    """Schema of ``quotas/building_quotas.csv``: energy quotas (能耗限额) by standard and building category."""
+
+    quota_id: str = Field(pattern=_ID)
+    standard: str = Field(min_length=1)
+    category: str = Field(min_length=1)
+    primary_use: str = ""
+    constraint: float | None = Field(default=None, gt=0)
+    benchmark: float | None = Field(default=None, gt=0)
+    guide: float | None = Field(default=None, gt=0)
+    unit: str
+    electricity_basis: Literal["", "calorific_equivalent", "equal_value"] = ""
+    electricity_kgce_per_kwh: float | None = Field(default=None, gt=0, lt=1)
+    correction: str = ""
+
+    _blank = field_validator("constraint", "benchmark", "guide", "electricity_kgce_per_kwh", mode="before")(
+        _blank_to_none
+    )
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        return _check_unit(value)
+
+    @field_validator("primary_use")
+    @classmethod
+    def _use(cls, value: str) -> str:
+        if value and value not in PRIMARY_USES:
+            raise ValueError(f"'{value}' is not a primary use ({', '.join(PRIMARY_USES)})")
+        return value
+
+    @model_validator(mode="after")
+    def _values_match_evidence(self) -> BuildingQuotaRow:
+        values = (self.constraint, self.benchmark, self.guide)
+        if self.evidence is Evidence.NOT_FOUND and any(v is not None for v in values):
+            raise ValueError("constraint: evidence X (not found) requires empty values; never invent a number")
+        if self.evidence is not Evidence.NOT_FOUND and self.constraint is None:
+            raise ValueError("constraint: is empty; an unknown quota must be tagged evidence X")
+        if self.guide is not None and self.constraint is not None and self.guide > self.constraint:
+            raise ValueError("guide: is above the constraint value")
+        if self.unit.startswith("kgce") and self.constraint is not None and self.electricity_kgce_per_kwh is None:
+            if "correction" not in self.note and not self.correction:
+                raise ValueError("electricity_kgce_per_kwh: a kgce quota needs the standard's electricity coefficient")
+        return self
+
+    def to_record(self) -> BuildingQuotaRow:
+        """Quotas have no core record type of their own yet: the validated row is the record."""
+        return self
+
+
+TableKind = Literal["electricity", "heat", "fuels", "coal_coefficients", "regions", "building_quotas"]
 
 ROW_SCHEMAS: dict[str, type[_Row]] = {
     "electricity": SecondaryEnergyFactorRow,
@@ -231,6 +288,7 @@ ROW_SCHEMAS: dict[str, type[_Row]] = {
     "fuels": FuelPropertiesRow,
     "coal_coefficients": CoalCoefficientRow,
     "regions": RegionRow,
+    "building_quotas": BuildingQuotaRow,
 }
 """Row schema for each table kind."""
 
@@ -240,7 +298,11 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "fuels": ("factor_id",),
     "coal_coefficients": ("factor_id",),
     "regions": ("code",),
+    "building_quotas": ("quota_id",),
 }
+
+FACTOR_KINDS = ("electricity", "heat", "fuels", "coal_coefficients", "regions")
+"""Table kinds the factor library is built from; each must appear exactly once."""
 """Primary-key columns for each table kind."""
 
 
@@ -281,7 +343,7 @@ class Manifest(BaseModel):
     def _one_table_per_kind(self) -> Manifest:
         kinds: list[str] = [t.kind for t in self.tables]
         for kind in ROW_SCHEMAS:
-            if kinds.count(kind) != 1:
+            if kinds.count(kind) != 1 and (kind in FACTOR_KINDS or kinds.count(kind) > 1):
                 raise ValueError(
                     f"tables: need exactly one table of kind '{kind}', found {kinds.count(kind)}"
                 )

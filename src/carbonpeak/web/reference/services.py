@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from carbonpeak.core.errors import CarbonpeakError, ReferenceDataError
 from carbonpeak.io.reference import ReferenceData
+from carbonpeak.specs.reference import KEY_COLUMNS
 from carbonpeak.web.reference.models import ReferenceRow, ReferenceTableVersion
 
 
@@ -82,7 +83,7 @@ def reference_data_load(*, reference: ReferenceData, loaded_by: User | None = No
                 loaded_at=now,
                 loaded_by=loaded_by,
             )
-            key_column = "code" if entry.kind == "regions" else "factor_id"
+            key_column = KEY_COLUMNS[entry.kind][0]
             ReferenceRow.objects.bulk_create(
                 ReferenceRow(
                     table_version=version,

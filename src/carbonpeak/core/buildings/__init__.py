@@ -1,0 +1,1 @@
+"""Building energy and carbon: sub-metering, reading validation, metrics, quotas (pure computation)."""

@@ -1,0 +1,273 @@
+"""Building metrics: EUI on both coal bases, carbon, quota position, peers, PUE, base load, weather.
+
+Energy and carbon reuse the district inventory (:func:`carbonpeak.core.inventory.compute_inventory`), so a
+building's kgce and tCO2 use exactly the factors and provenance the district uses.
+
+References
+----------
+.. [1] GB/T 51161-2016 民用建筑能耗标准 (EUI per floor area, operating-hours correction).
+.. [2] DB31/T 1341-2021, DB31/T 552-2017, DB31/T 783: Shanghai energy quotas in kgce/(m2 a), each with its own
+   electricity coefficient (FACTS.md §8 [S]).
+.. [3] GB 40879-2021 数据中心能效限定值及能效等级 (PUE).
+.. [4] ASHRAE Guideline 14-2014, degree-day regression for weather normalisation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from carbonpeak.core.errors import CarbonpeakError
+from carbonpeak.core.factors import FactorLibrary
+from carbonpeak.core.inventory import ActivityRecord, FactorRef, compute_inventory
+from carbonpeak.core.units import convert
+
+CLASS_CARRIER = {"electricity": "electricity", "gas": "natural_gas", "district_heat": "heat"}
+"""Energy class of a meter -> inventory carrier. Water is not energy; district cooling has no factor yet [X]."""
+
+KWH_PER_KGCE = 29307.0 / 3600.0
+"""kWh per kgce (GB/T 2589: 1 kgce = 29 307 kJ), to express non-electric energy in kWh."""
+
+
+class InsufficientDataError(CarbonpeakError):
+    """Too little data to fit a model; pass ``allow_insufficient=True`` to fit anyway."""
+
+
+@dataclass
+class BuildingEnergy:
+    """A building's energy and carbon over a period."""
+
+    energy_kwh: float | None
+    """Site energy [kWh]: electricity as metered, other carriers via their calorific value."""
+    kgce: float | None
+    """Calorific-equivalent basis [kgce]."""
+    kgce_equal_value: float | None
+    """Equal-value basis [kgce]; ``None`` when the electricity coal rate is unknown."""
+    co2_t: float | None
+    electricity_kwh: float
+    electricity_kgce: float = 0.0
+    """Electricity's share of ``kgce``, with the library's calorific coefficient [kgce]."""
+    factors: list[FactorRef] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def building_energy(
+    consumption: Mapping[str, tuple[float, str]],
+    *,
+    year: int,
+    library: FactorLibrary,
+    region: str = "CN-SH",
+    electricity_series: str | None = None,
+    coal_rate_kgce_per_kwh: float | None = None,
+) -> BuildingEnergy:
+    """Energy on both coal bases and CO2 of one building and year.
+
+    Parameters
+    ----------
+    consumption : mapping of energy class to (quantity, unit)
+        e.g. ``{"electricity": (1_200_000, "kWh"), "gas": (30_000, "m3")}``; ``water`` is ignored here.
+    year : int
+        Accounting year [a], which selects the factors.
+    library : FactorLibrary
+        Reference factors.
+    region, electricity_series : str
+        As for the district inventory.
+    coal_rate_kgce_per_kwh : float, optional
+        The year's electricity coal rate [kgce/kWh] for the equal-value basis.
+    """
+    records = []
+    flags = []
+    electricity_kwh = 0.0
+    for number, (energy_class, (quantity, unit)) in enumerate(sorted(consumption.items()), start=1):
+        if energy_class == "water":
+            continue
+        carrier = CLASS_CARRIER.get(energy_class)
+        if carrier is None:
+            flags.append(f"{energy_class}: no energy carrier or factor for this class; not counted")
+            continue
+        if carrier == "electricity":
+            electricity_kwh += convert(quantity, unit, "kWh")
+        records.append(ActivityRecord(year, "building", "commercial", carrier, quantity, unit, row=number))
+    result = compute_inventory(records, library, region=region, electricity_series=electricity_series,
+                               coal_rates={year: coal_rate_kgce_per_kwh} if coal_rate_kgce_per_kwh else None)
+    flags += result.flags()
+    if not result.years:
+        return BuildingEnergy(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, [], flags)
+    total = result.years[0]
+    kgce = None if total.energy_tce is None else total.energy_tce * 1000.0
+    ev = None if total.energy_tce_equal_value is None else total.energy_tce_equal_value * 1000.0
+    energy_kwh = None
+    electricity_kgce = electricity_kwh * _electricity_coefficient(result.factors_used)
+    if kgce is not None:
+        energy_kwh = electricity_kwh + (kgce - electricity_kgce) * KWH_PER_KGCE
+    return BuildingEnergy(energy_kwh, kgce, ev, total.co2_t, electricity_kwh, electricity_kgce,
+                          list(result.factors_used), flags)
+
+
+def _electricity_coefficient(factors: Sequence[FactorRef]) -> float:
+    for ref in factors:
+        if ref.kind == "standard_coal" and ref.carrier == "electricity":
+            return ref.value / convert(1.0, ref.unit.split("/")[1], "kWh")
+    return 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """A quota row (能耗限额): constraint, benchmark and guide values on the standard's own basis."""
+
+    quota_id: str
+    standard: str
+    category: str
+    constraint: float | None
+    benchmark: float | None
+    guide: float | None
+    unit: str
+    electricity_kgce_per_kwh: float | None
+    """The standard's coefficient for electricity [kgce/kWh] (0.1229 calorific, 0.28232 equal-value)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuotaPosition:
+    """Where a building stands against its quota."""
+
+    value: float | None
+    """The building's intensity on the quota's basis [quota unit]."""
+    status: str
+    """``over_constraint`` (an alert), ``over_guide``, ``within_guide`` or ``no_quota``."""
+    ratio_to_constraint: float | None
+
+
+def quota_position(energy: BuildingEnergy, floor_area_m2: float, quota: Quota | None) -> QuotaPosition:
+    """Compare a building's annual intensity with its quota, on the quota's own basis.
+
+    A kgce quota counts electricity with the standard's coefficient (calorific 0.1229 for offices under
+    DB31/T 1341, equal-value 0.28232 for malls under DB31/T 552) and the other carriers at calorific value. A
+    kWh quota (GB/T 51161) uses site energy.
+    """
+    if quota is None or quota.constraint is None or energy.kgce is None or energy.energy_kwh is None:
+        return QuotaPosition(None, "no_quota", None)
+    if quota.unit.startswith("kWh"):
+        value = energy.energy_kwh / floor_area_m2
+    else:
+        electricity = energy.electricity_kgce
+        if quota.electricity_kgce_per_kwh is not None:  # the standard's own coefficient replaces the library's
+            electricity = energy.electricity_kwh * quota.electricity_kgce_per_kwh
+        value = (energy.kgce - energy.electricity_kgce + electricity) / floor_area_m2
+    if value > quota.constraint:
+        status = "over_constraint"
+    elif quota.guide is not None and value > quota.guide:
+        status = "over_guide"
+    else:
+        status = "within_guide"
+    return QuotaPosition(value, status, value / quota.constraint)
+
+
+def peer_percentile(value: float, peers: Sequence[float]) -> int:
+    """Percentile (1-100) of ``value`` among ``peers`` (its category, itself included): 1 = lowest EUI.
+
+    Uses the mid-rank: ties share the average of their ranks, so identical buildings get identical percentiles.
+    """
+    if not peers:
+        raise ValueError("no peers")
+    below = sum(1 for p in peers if p < value)
+    equal = sum(1 for p in peers if p == value)
+    rank = below + (equal + 1) / 2
+    return max(1, min(100, math.ceil(100 * rank / len(peers))))
+
+
+def pue(total_kwh: float, it_kwh: float) -> float:
+    """Power usage effectiveness [-]: total facility energy over IT energy (GB 40879-2021)."""
+    if it_kwh <= 0:
+        raise ValueError("IT energy must be positive")
+    return total_kwh / it_kwh
+
+
+def pue_status(value: float, *, new: bool, new_limit: float = 1.3, existing_limit: float = 1.4) -> str:
+    """``within_limit`` or ``over_limit`` against the plan's limits (三(二)1: new <= 1.3, existing <= 1.4)."""
+    return "within_limit" if value <= (new_limit if new else existing_limit) else "over_limit"
+
+
+def base_load_ratio(hourly: Sequence[tuple[datetime, float]]) -> float | None:
+    """Night-and-weekend base load over weekday working-hours load [-].
+
+    Base: mean of hours 00-05 on any day and all weekend hours; working: weekdays 09-17. A high ratio
+    means equipment runs when the building is empty.
+    """
+    base = [v for t, v in hourly if t.hour < 5 or t.weekday() >= 5]
+    work = [v for t, v in hourly if t.weekday() < 5 and 9 <= t.hour < 17]
+    if not base or not work or sum(work) == 0:
+        return None
+    return (sum(base) / len(base)) / (sum(work) / len(work))
+
+
+def year_over_year_pct(current: float, previous: float) -> float:
+    """Change against the previous year [%]."""
+    return 100.0 * (current / previous - 1.0)
+
+
+def normalise_degree_days(
+    monthly_energy: Sequence[float], monthly_degree_days: Sequence[float], normal_degree_days: Sequence[float],
+    *, allow_insufficient: bool = False,
+) -> float:
+    """Weather-normalised annual energy by a monthly degree-day regression, E = a + b x DD.
+
+    Parameters
+    ----------
+    monthly_energy : sequence of float
+        Energy per month [any unit].
+    monthly_degree_days : sequence of float
+        Heating plus cooling degree-days of the same months [K d].
+    normal_degree_days : sequence of float
+        Degree-days of a normal year, 12 months [K d].
+    allow_insufficient : bool
+        Fit on fewer than 9 months anyway.
+
+    Raises
+    ------
+    InsufficientDataError
+        With fewer than 9 months, unless ``allow_insufficient``.
+    """
+    n = len(monthly_energy)
+    if n != len(monthly_degree_days):
+        raise ValueError("energy and degree-days must have the same months")
+    if n < 9 and not allow_insufficient:
+        raise InsufficientDataError(f"{n} months of data; a degree-day model needs at least 9")
+    mean_x = sum(monthly_degree_days) / n
+    mean_y = sum(monthly_energy) / n
+    sxx = sum((x - mean_x) ** 2 for x in monthly_degree_days)
+    b = 0.0 if sxx == 0 else sum((x - mean_x) * (y - mean_y) for x, y in zip(monthly_degree_days, monthly_energy,
+                                                                              strict=True)) / sxx
+    a = mean_y - b * mean_x
+    return a * len(normal_degree_days) + b * sum(normal_degree_days)
+
+
+PUBLIC_INSTITUTION_TARGETS: dict[str, float] = {
+    "energy_per_m2": 5.0, "energy_per_capita": 6.0, "water_per_capita": 7.0, "carbon_per_m2": 7.0,
+}
+"""The plan's 2025 cuts against 2020 for public institutions [%] (杨府发〔2022〕13号, 三(八)2)."""
+
+
+def public_institution_indicators(
+    current: Mapping[str, float], baseline: Mapping[str, float]
+) -> dict[str, dict[str, float | bool]]:
+    """Change of each public-institution indicator against 2020 and whether the 2025 cut is reached.
+
+    Both mappings hold ``energy_kgce``, ``water_m3``, ``co2_t``, ``floor_area_m2`` and ``occupants``.
+    """
+    def ratios(v: Mapping[str, float]) -> dict[str, float]:
+        return {
+            "energy_per_m2": v["energy_kgce"] / v["floor_area_m2"],
+            "energy_per_capita": v["energy_kgce"] / v["occupants"],
+            "water_per_capita": v["water_m3"] / v["occupants"],
+            "carbon_per_m2": v["co2_t"] * 1000.0 / v["floor_area_m2"],
+        }
+
+    now, base = ratios(current), ratios(baseline)
+    out: dict[str, dict[str, float | bool]] = {}
+    for key, target in PUBLIC_INSTITUTION_TARGETS.items():
+        change = 100.0 * (now[key] / base[key] - 1.0)
+        out[key] = {"value": now[key], "baseline": base[key], "change_pct": change, "target_pct": -target,
+                    "met": change <= -target}
+    return out
