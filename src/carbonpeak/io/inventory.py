@@ -6,7 +6,6 @@ A file with any bad row yields no records, so an import either succeeds whole or
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from carbonpeak.core.inventory.model import (
     CarrierKind,
 )
 from carbonpeak.core.units import dimension_name
+from carbonpeak.io.tabular import RowError, check_header, read_tables, table_rows
 
 ACTIVITY_REQUIRED = ("year", "area", "sector", "carrier", "quantity", "unit")
 ACTIVITY_OPTIONAL = ("subsector", "source", "quality", "note")
@@ -54,19 +54,6 @@ TEMPLATE_README = [
 STATISTICS_SHEET = "statistics"
 
 
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """Every problem of one rejected row (``row`` is ``None`` for a problem with the whole file or sheet)."""
-
-    file: str
-    row: int | None
-    problems: tuple[tuple[str, str], ...]
-
-    def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" if self.row is not None else self.file
-        return f"{where}: " + "; ".join(f"field {f}: {m}" if f else m for f, m in self.problems)
-
-
 @dataclass
 class ActivityFile:
     """Activity rows and statistics read from a file, or the errors that reject it."""
@@ -80,14 +67,6 @@ class ActivityFile:
     def ok(self) -> bool:
         """Whether the file has no error (and so may be imported)."""
         return not self.errors
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _year(raw: str, problems: list[tuple[str, str]]) -> int:
@@ -215,31 +194,12 @@ def parse_statistic_row(row: dict[str, str], number: int, label: str) -> Statist
     )
 
 
-def _check_header(
-    header: list[str], required: tuple[str, ...], optional: tuple[str, ...], label: str
-) -> RowError | None:
-    problems = [(c, "required column is missing") for c in required if c not in header]
-    problems += [(c, "unknown column") for c in header if c and c not in required + optional]
-    return RowError(label, 1, tuple(problems)) if problems else None
-
-
-def _rows(table: list[list[Any]]) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    header = [_text(h) for h in table[0]] if table else []
-    rows = []
-    for number, cells in enumerate(table[1:], start=2):
-        values = [_text(c) for c in cells]
-        if not any(values):
-            continue  # blank lines between blocks are not data
-        rows.append((number, dict(zip(header, values + [""] * (len(header) - len(values)), strict=False))))
-    return header, rows
-
-
 def _parse_table(table: list[list[Any]], label: str, result: ActivityFile, statistics: bool) -> None:
     required, optional = (
         (STATISTICS_REQUIRED, STATISTICS_OPTIONAL) if statistics else (ACTIVITY_REQUIRED, ACTIVITY_OPTIONAL)
     )
-    header, rows = _rows(table)
-    header_error = _check_header(header, required, optional, label)
+    header, rows = table_rows(table)
+    header_error = check_header(header, required, optional, label)
     if header_error is not None:
         result.errors.append(header_error)
         return
@@ -291,59 +251,27 @@ def read_activity_file(path: Path, content: bytes | None = None) -> ActivityFile
     """
     result = ActivityFile(path)
     label = path.name
-    data = content if content is not None else path.read_bytes()
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            result.errors.append(
-                RowError(
-                    label,
-                    None,
-                    (("", f"is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as CSV UTF-8"),),
-                )
-            )
-            return result
-        table = [list(r) for r in csv.reader(io.StringIO(text))]
-        statistics = bool(table) and "indicator" in [_text(h) for h in table[0]]
+    tables, problem = read_tables(path, content, sheets=(ACTIVITY_SHEET, STATISTICS_SHEET))
+    if problem is not None:
+        result.errors.append(problem)
+    elif "" in tables:
+        table = tables[""]
+        statistics = bool(table) and "indicator" in [str(h).strip() for h in table[0]]
         _parse_table(table, label, result, statistics)
-    elif suffix == ".xlsx":
-        _read_workbook(data, label, result)
+    elif ACTIVITY_SHEET not in tables:
+        result.errors.append(RowError(label, None, (("", f"has no sheet named '{ACTIVITY_SHEET}'"),)))
     else:
-        result.errors.append(
-            RowError(label, None, (("", f"'{suffix}' files are not supported: use .csv or .xlsx"),))
-        )
+        for sheet, statistics in ((ACTIVITY_SHEET, False), (STATISTICS_SHEET, True)):
+            table = tables.get(sheet, [])
+            if statistics and len(table) <= 1:
+                continue
+            _parse_table(table, f"{label} [{sheet}]", result, statistics)
     if result.errors:
         result.records.clear()
         result.statistics.clear()
     elif not result.records and not result.statistics:
         result.errors.append(RowError(label, None, (("", "has no data rows"),)))
     return result
-
-
-def _read_workbook(data: bytes, label: str, result: ActivityFile) -> None:
-    from openpyxl import load_workbook
-
-    if not data.startswith(b"PK\x03\x04"):
-        result.errors.append(RowError(label, None, (("", "is not an Excel .xlsx workbook"),)))
-        return
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        result.errors.append(RowError(label, None, (("", f"cannot be read as .xlsx: {exc}"),)))
-        return
-    if ACTIVITY_SHEET not in book.sheetnames:
-        result.errors.append(RowError(label, None, (("", f"has no sheet named '{ACTIVITY_SHEET}'"),)))
-        return
-    for sheet, statistics in ((ACTIVITY_SHEET, False), (STATISTICS_SHEET, True)):
-        if sheet not in book.sheetnames:
-            continue
-        table = [list(r) for r in book[sheet].iter_rows(values_only=True)]
-        if statistics and len(table) <= 1:
-            continue
-        _parse_table(table, f"{label} [{sheet}]", result, statistics)
-    book.close()
 
 
 def write_template(path: Path | io.BytesIO) -> None:

@@ -221,8 +221,14 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
         for number, row in enumerate(table.rows, start=2):
             use = row.get("primary_use", "")
             if use and use in quota_keys:
-                issues.append(DataIssue(table.entry.file, number, "primary_use",
-                                        f"'{use}' already defaults to the quota at row {quota_keys[use]}"))
+                issues.append(
+                    DataIssue(
+                        table.entry.file,
+                        number,
+                        "primary_use",
+                        f"'{use}' already defaults to the quota at row {quota_keys[use]}",
+                    )
+                )
             elif use:
                 quota_keys[use] = number
     file_of = {t.entry.name: t.entry.file for t in tables}

@@ -224,14 +224,23 @@ class RegionRow(_Row):
 
 
 PRIMARY_USES = (
-    "government_office", "commercial_office", "hotel", "shopping_mall", "supermarket", "hospital",
-    "school_university", "data_centre", "industrial", "residential", "other",
+    "government_office",
+    "commercial_office",
+    "hotel",
+    "shopping_mall",
+    "supermarket",
+    "hospital",
+    "school_university",
+    "data_centre",
+    "industrial",
+    "residential",
+    "other",
 )
 """Primary uses of buildings (the building registry's vocabulary)."""
 
 
 class BuildingQuotaRow(_Row):
-    """Schema of ``quotas/building_quotas.csv``: energy quotas (能耗限额) by standard and building category."""
+    """Schema of ``quotas/building_quotas.csv``: energy quotas (能耗限额) by standard and category."""
 
     quota_id: str = Field(pattern=_ID)
     standard: str = Field(min_length=1)
@@ -265,14 +274,20 @@ class BuildingQuotaRow(_Row):
     def _values_match_evidence(self) -> BuildingQuotaRow:
         values = (self.constraint, self.benchmark, self.guide)
         if self.evidence is Evidence.NOT_FOUND and any(v is not None for v in values):
-            raise ValueError("constraint: evidence X (not found) requires empty values; never invent a number")
+            raise ValueError(
+                "constraint: evidence X (not found) requires empty values; never invent a number"
+            )
         if self.evidence is not Evidence.NOT_FOUND and self.constraint is None:
             raise ValueError("constraint: is empty; an unknown quota must be tagged evidence X")
         if self.guide is not None and self.constraint is not None and self.guide > self.constraint:
             raise ValueError("guide: is above the constraint value")
-        if self.unit.startswith("kgce") and self.constraint is not None and self.electricity_kgce_per_kwh is None:
-            if "correction" not in self.note and not self.correction:
-                raise ValueError("electricity_kgce_per_kwh: a kgce quota needs the standard's electricity coefficient")
+        needs_coefficient = (
+            self.unit.startswith("kgce") and self.constraint is not None and not self.correction
+        )
+        if needs_coefficient and self.electricity_kgce_per_kwh is None:
+            raise ValueError(
+                "electricity_kgce_per_kwh: a kgce quota needs the standard's electricity coefficient"
+            )
         return self
 
     def to_record(self) -> BuildingQuotaRow:

@@ -25,9 +25,18 @@ CATEGORIES: dict[str, Category] = {
     c.code: c
     for c in (
         Category("lighting_sockets", "照明插座用电", "Lighting and sockets", ""),
-        Category("lighting_sockets.general", "照明与插座", "Lighting and sockets (rooms)", "lighting_sockets"),
-        Category("lighting_sockets.corridor", "走廊与应急照明", "Corridor and emergency lighting", "lighting_sockets"),
-        Category("lighting_sockets.outdoor", "室外景观照明", "Outdoor and landscape lighting", "lighting_sockets"),
+        Category(
+            "lighting_sockets.general", "照明与插座", "Lighting and sockets (rooms)", "lighting_sockets"
+        ),
+        Category(
+            "lighting_sockets.corridor",
+            "走廊与应急照明",
+            "Corridor and emergency lighting",
+            "lighting_sockets",
+        ),
+        Category(
+            "lighting_sockets.outdoor", "室外景观照明", "Outdoor and landscape lighting", "lighting_sockets"
+        ),
         Category("hvac", "空调用电", "HVAC", ""),
         Category("hvac.plant", "冷热站", "HVAC plant (chillers, boilers)", "hvac"),
         Category("hvac.terminal", "空调末端", "HVAC terminals", "hvac"),

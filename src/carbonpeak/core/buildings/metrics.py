@@ -25,7 +25,7 @@ from carbonpeak.core.inventory import ActivityRecord, FactorRef, compute_invento
 from carbonpeak.core.units import convert
 
 CLASS_CARRIER = {"electricity": "electricity", "gas": "natural_gas", "district_heat": "heat"}
-"""Energy class of a meter -> inventory carrier. Water is not energy; district cooling has no factor yet [X]."""
+"""Meter energy class -> inventory carrier. Water is not energy; district cooling has no factor yet [X]."""
 
 KWH_PER_KGCE = 29307.0 / 3600.0
 """kWh per kgce (GB/T 2589: 1 kgce = 29 307 kJ), to express non-electric energy in kWh."""
@@ -90,8 +90,13 @@ def building_energy(
         if carrier == "electricity":
             electricity_kwh += convert(quantity, unit, "kWh")
         records.append(ActivityRecord(year, "building", "commercial", carrier, quantity, unit, row=number))
-    result = compute_inventory(records, library, region=region, electricity_series=electricity_series,
-                               coal_rates={year: coal_rate_kgce_per_kwh} if coal_rate_kgce_per_kwh else None)
+    result = compute_inventory(
+        records,
+        library,
+        region=region,
+        electricity_series=electricity_series,
+        coal_rates={year: coal_rate_kgce_per_kwh} if coal_rate_kgce_per_kwh else None,
+    )
     flags += result.flags()
     if not result.years:
         return BuildingEnergy(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, [], flags)
@@ -102,8 +107,9 @@ def building_energy(
     electricity_kgce = electricity_kwh * _electricity_coefficient(result.factors_used)
     if kgce is not None:
         energy_kwh = electricity_kwh + (kgce - electricity_kgce) * KWH_PER_KGCE
-    return BuildingEnergy(energy_kwh, kgce, ev, total.co2_t, electricity_kwh, electricity_kgce,
-                          list(result.factors_used), flags)
+    return BuildingEnergy(
+        energy_kwh, kgce, ev, total.co2_t, electricity_kwh, electricity_kgce, list(result.factors_used), flags
+    )
 
 
 def _electricity_coefficient(factors: Sequence[FactorRef]) -> float:
@@ -152,7 +158,9 @@ def quota_position(energy: BuildingEnergy, floor_area_m2: float, quota: Quota | 
         value = energy.energy_kwh / floor_area_m2
     else:
         electricity = energy.electricity_kgce
-        if quota.electricity_kgce_per_kwh is not None:  # the standard's own coefficient replaces the library's
+        if (
+            quota.electricity_kgce_per_kwh is not None
+        ):  # the standard's own coefficient replaces the library's
             electricity = energy.electricity_kwh * quota.electricity_kgce_per_kwh
         value = (energy.kgce - energy.electricity_kgce + electricity) / floor_area_m2
     if value > quota.constraint:
@@ -167,7 +175,7 @@ def quota_position(energy: BuildingEnergy, floor_area_m2: float, quota: Quota | 
 def peer_percentile(value: float, peers: Sequence[float]) -> int:
     """Percentile (1-100) of ``value`` among ``peers`` (its category, itself included): 1 = lowest EUI.
 
-    Uses the mid-rank: ties share the average of their ranks, so identical buildings get identical percentiles.
+    Uses the mid-rank: ties share the average of their ranks, so identical buildings get the same percentile.
     """
     if not peers:
         raise ValueError("no peers")
@@ -208,8 +216,11 @@ def year_over_year_pct(current: float, previous: float) -> float:
 
 
 def normalise_degree_days(
-    monthly_energy: Sequence[float], monthly_degree_days: Sequence[float], normal_degree_days: Sequence[float],
-    *, allow_insufficient: bool = False,
+    monthly_energy: Sequence[float],
+    monthly_degree_days: Sequence[float],
+    normal_degree_days: Sequence[float],
+    *,
+    allow_insufficient: bool = False,
 ) -> float:
     """Weather-normalised annual energy by a monthly degree-day regression, E = a + b x DD.
 
@@ -237,14 +248,23 @@ def normalise_degree_days(
     mean_x = sum(monthly_degree_days) / n
     mean_y = sum(monthly_energy) / n
     sxx = sum((x - mean_x) ** 2 for x in monthly_degree_days)
-    b = 0.0 if sxx == 0 else sum((x - mean_x) * (y - mean_y) for x, y in zip(monthly_degree_days, monthly_energy,
-                                                                              strict=True)) / sxx
+    b = (
+        0.0
+        if sxx == 0
+        else sum(
+            (x - mean_x) * (y - mean_y) for x, y in zip(monthly_degree_days, monthly_energy, strict=True)
+        )
+        / sxx
+    )
     a = mean_y - b * mean_x
     return a * len(normal_degree_days) + b * sum(normal_degree_days)
 
 
 PUBLIC_INSTITUTION_TARGETS: dict[str, float] = {
-    "energy_per_m2": 5.0, "energy_per_capita": 6.0, "water_per_capita": 7.0, "carbon_per_m2": 7.0,
+    "energy_per_m2": 5.0,
+    "energy_per_capita": 6.0,
+    "water_per_capita": 7.0,
+    "carbon_per_m2": 7.0,
 }
 """The plan's 2025 cuts against 2020 for public institutions [%] (杨府发〔2022〕13号, 三(八)2)."""
 
@@ -256,6 +276,7 @@ def public_institution_indicators(
 
     Both mappings hold ``energy_kgce``, ``water_m3``, ``co2_t``, ``floor_area_m2`` and ``occupants``.
     """
+
     def ratios(v: Mapping[str, float]) -> dict[str, float]:
         return {
             "energy_per_m2": v["energy_kgce"] / v["floor_area_m2"],
@@ -268,6 +289,11 @@ def public_institution_indicators(
     out: dict[str, dict[str, float | bool]] = {}
     for key, target in PUBLIC_INSTITUTION_TARGETS.items():
         change = 100.0 * (now[key] / base[key] - 1.0)
-        out[key] = {"value": now[key], "baseline": base[key], "change_pct": change, "target_pct": -target,
-                    "met": change <= -target}
+        out[key] = {
+            "value": now[key],
+            "baseline": base[key],
+            "change_pct": change,
+            "target_pct": -target,
+            "met": change <= -target,
+        }
     return out

@@ -146,21 +146,38 @@ def check_readings(
                 out.append(Checked(reading.timestamp, reading.value, reading.value * multiplier))
             continue
         if last is None:
-            out.append(Checked(reading.timestamp, reading.value, 0.0, flag="first register reading: baseline"))
+            out.append(
+                Checked(reading.timestamp, reading.value, 0.0, flag="first register reading: baseline")
+            )
         elif reading.value >= last.value:
             out.append(Checked(reading.timestamp, reading.value, (reading.value - last.value) * multiplier))
         elif register_max is not None and last.value >= (1 - ROLLOVER_BAND) * register_max:
             delta = register_max - last.value + reading.value
-            out.append(Checked(reading.timestamp, reading.value, delta * multiplier,
-                               flag=f"register rollover at {reading.timestamp:%H:%M}, corrected"))
+            out.append(
+                Checked(
+                    reading.timestamp,
+                    reading.value,
+                    delta * multiplier,
+                    flag=f"register rollover at {reading.timestamp:%H:%M}, corrected",
+                )
+            )
         else:
-            out.append(Checked(reading.timestamp, reading.value, reading.value * multiplier,
-                               flag=f"counter reset at {reading.timestamp:%H:%M}, corrected"))
+            out.append(
+                Checked(
+                    reading.timestamp,
+                    reading.value,
+                    reading.value * multiplier,
+                    flag=f"counter reset at {reading.timestamp:%H:%M}, corrected",
+                )
+            )
         last = reading
     if spike_rule:
         accepted = [c for c in out if c.accepted and c.consumption is not None]
-        marks = detect_spikes([c.consumption for c in accepted if c.consumption is not None], rule=spike_rule,
-                              **(spike_params or {}))
+        marks = detect_spikes(
+            [c.consumption for c in accepted if c.consumption is not None],
+            rule=spike_rule,
+            **(spike_params or {}),
+        )
         spiky = {c.timestamp for c, mark in zip(accepted, marks, strict=True) if mark}
         out = [
             Checked(c.timestamp, c.raw, None, reason=f"spike ({spike_rule})") if c.timestamp in spiky else c
