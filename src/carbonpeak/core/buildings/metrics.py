@@ -175,14 +175,18 @@ def quota_position(energy: BuildingEnergy, floor_area_m2: float, quota: Quota | 
 def peer_percentile(value: float, peers: Sequence[float]) -> int:
     """Percentile (1-100) of ``value`` among ``peers`` (its category, itself included): 1 = lowest EUI.
 
-    Uses the mid-rank: ties share the average of their ranks, so identical buildings get the same percentile.
+    The percentile rank 100 x (below + equal / 2) / n, rounded up: ties share one percentile.
+
+    References
+    ----------
+    .. [1] Crocker, L., Algina, J. (1986). Introduction to classical and modern test theory, ch. 19
+       (percentile rank with the mid-point convention).
     """
     if not peers:
         raise ValueError("no peers")
     below = sum(1 for p in peers if p < value)
     equal = sum(1 for p in peers if p == value)
-    rank = below + (equal + 1) / 2
-    return max(1, min(100, math.ceil(100 * rank / len(peers))))
+    return max(1, min(100, math.ceil(100 * (below + equal / 2) / len(peers))))
 
 
 def pue(total_kwh: float, it_kwh: float) -> float:

@@ -53,7 +53,9 @@ class Checked:
         return not self.reason
 
 
-def spikes_median_multiple(values: Sequence[float], *, factor: float = 10.0, window: int = 96) -> list[bool]:
+def spikes_median_multiple(
+    values: Sequence[float], *, factor: float = 10.0, window: float = 96
+) -> list[bool]:
     """Flag values above ``factor`` times the median of the preceding ``window`` non-zero values.
 
     Parameters
@@ -73,7 +75,7 @@ def spikes_median_multiple(values: Sequence[float], *, factor: float = 10.0, win
     flags = []
     history: list[float] = []
     for value in values:
-        nonzero = [v for v in history[-window:] if v > 0]
+        nonzero = [v for v in history[-int(window) :] if v > 0]
         median = statistics.median(nonzero) if len(nonzero) >= 4 else None
         flags.append(median is not None and value > factor * median)
         if not flags[-1]:
@@ -112,6 +114,7 @@ def check_readings(
     future_tolerance: timedelta = timedelta(minutes=30),
     spike_rule: str | None = "median_multiple",
     spike_params: dict[str, float] | None = None,
+    history: Sequence[float] = (),
 ) -> list[Checked]:
     """Validate one meter's readings (time order) and compute interval consumption.
 
@@ -131,6 +134,8 @@ def check_readings(
         Current time; readings beyond ``now + future_tolerance`` are rejected.
     spike_rule : str or None
         Name of the spike rule, or ``None`` to skip spike screening.
+    history : sequence of float
+        Recent stored consumptions of the meter (oldest first), so a small batch is screened against them.
     """
     ordered = sorted(readings, key=lambda r: r.timestamp)
     out: list[Checked] = []
@@ -173,11 +178,8 @@ def check_readings(
         last = reading
     if spike_rule:
         accepted = [c for c in out if c.accepted and c.consumption is not None]
-        marks = detect_spikes(
-            [c.consumption for c in accepted if c.consumption is not None],
-            rule=spike_rule,
-            **(spike_params or {}),
-        )
+        values = [c.consumption for c in accepted if c.consumption is not None]
+        marks = detect_spikes([*history, *values], rule=spike_rule, **(spike_params or {}))[len(history) :]
         spiky = {c.timestamp for c, mark in zip(accepted, marks, strict=True) if mark}
         out = [
             Checked(c.timestamp, c.raw, None, reason=f"spike ({spike_rule})") if c.timestamp in spiky else c

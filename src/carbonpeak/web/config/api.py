@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from carbonpeak import __version__
+from carbonpeak.web.buildings.api import router as buildings_router
 from carbonpeak.web.inventory.api import router as inventory_router
 from carbonpeak.web.plan.api import router as plan_router
 from carbonpeak.web.portal.api import router as portal_router
@@ -20,3 +21,4 @@ api.add_router("/", portal_router)
 api.add_router("/reference", reference_router)
 api.add_router("/plan", plan_router)
 api.add_router("/inventory", inventory_router)
+api.add_router("/", buildings_router)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.reference",
     "carbonpeak.web.plan",
     "carbonpeak.web.inventory",
+    "carbonpeak.web.buildings",
 ]
 
 MIDDLEWARE = [
@@ -115,3 +116,10 @@ LOGGING = {
 }
 
 PLATFORM_NAME = _("carbonpeak")
+
+# Building readings: the spike rule and its parameters (see carbonpeak.core.buildings.readings).
+BUILDINGS_SPIKE_RULE = os.environ.get("CARBONPEAK_SPIKE_RULE", "median_multiple")
+BUILDINGS_SPIKE_PARAMS: dict[str, float] = {
+    "factor": float(os.environ.get("CARBONPEAK_SPIKE_FACTOR", "10")),
+    "window": 96,
+}

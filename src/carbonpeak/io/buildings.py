@@ -1,0 +1,332 @@
+"""Building registry, meter and reading files (CSV or Excel).
+
+Registry and meter files are validated row by row and imported whole or not at all. Reading files are
+different: every reading that cannot be used (bad timestamp, non-numeric value) is kept as a *raw reading*
+with its problem, so the ingest service quarantines it with the reason. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES
+from carbonpeak.core.errors import UnitError
+from carbonpeak.core.units import dimension_name
+from carbonpeak.io.tabular import RowError, check_header, read_tables, table_rows
+from carbonpeak.specs.reference import PRIMARY_USES
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+BUILDING_REQUIRED = ("id", "name", "primary_use", "floor_area_m2")
+BUILDING_OPTIONAL = (
+    "address",
+    "street",
+    "lat",
+    "lon",
+    "footprint_geojson",
+    "secondary_uses",
+    "conditioned_area_m2",
+    "roof_area_m2",
+    "year_built",
+    "owner",
+    "operator",
+    "public_institution",
+    "occupants",
+    "operating_hours",
+    "last_audit_date",
+    "audit_interval_years",
+    "publishable",
+    "quality",
+)
+METER_REQUIRED = ("id", "building_id", "energy_class", "unit")
+METER_OPTIONAL = (
+    "category",
+    "kind",
+    "multiplier",
+    "interval_minutes",
+    "register_max",
+    "it_load",
+    "virtual",
+    "quality",
+)
+_TRUE = {"1", "true", "yes", "y", "是", "t"}
+_FALSE = {"0", "false", "no", "n", "否", "f", ""}
+
+
+@dataclass
+class Parsed:
+    """Validated rows (dicts of typed values) or the errors that reject the file."""
+
+    path: Path
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def _number(
+    raw: str, name: str, problems: list[tuple[str, str]], *, positive: bool = False, required: bool = False
+) -> float | None:
+    if not raw:
+        if required:
+            problems.append((name, "is missing"))
+        return None
+    try:
+        value = float(raw.replace(",", ""))
+    except ValueError:
+        problems.append((name, f"'{raw}' is not a number"))
+        return None
+    if not math.isfinite(value) or (positive and value <= 0) or value < 0:
+        problems.append((name, f"{raw} must be {'positive' if positive else 'zero or more'}"))
+    return value
+
+
+def _bool(raw: str, name: str, problems: list[tuple[str, str]]) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value not in _FALSE:
+        problems.append((name, f"'{raw}' is not yes/no"))
+    return False
+
+
+def parse_building_row(row: dict[str, str], number: int, label: str) -> dict[str, Any] | RowError:
+    """Validate one building row."""
+    p: list[tuple[str, str]] = []
+    out: dict[str, Any] = {"row": number}
+    for key in ("id", "name"):
+        out[key] = row.get(key, "")
+        if not out[key]:
+            p.append((key, "is missing"))
+    use = row.get("primary_use", "")
+    if use not in PRIMARY_USES:
+        p.append(("primary_use", f"'{use}' is not a primary use ({', '.join(PRIMARY_USES)})"))
+    out["primary_use"] = use
+    out["floor_area_m2"] = _number(
+        row.get("floor_area_m2", ""), "floor_area_m2", p, positive=True, required=True
+    )
+    for key in ("conditioned_area_m2", "roof_area_m2", "occupants", "operating_hours"):
+        out[key] = _number(row.get(key, ""), key, p)
+    year = _number(row.get("year_built", ""), "year_built", p)
+    if year is not None and not 1800 <= year <= 2100:
+        p.append(("year_built", f"{row['year_built']} is not a year"))
+    out["year_built"] = int(year) if year is not None else None
+    lat, lon = _number(row.get("lat", ""), "lat", p), _number(row.get("lon", ""), "lon", p)
+    if lat is not None and not -90 <= lat <= 90:
+        p.append(("lat", "must be between -90 and 90"))
+    if lon is not None and not -180 <= lon <= 180:
+        p.append(("lon", "must be between -180 and 180"))
+    out["lat"], out["lon"] = lat, lon
+    footprint = row.get("footprint_geojson", "")
+    out["footprint"] = None
+    if footprint:
+        try:
+            geometry = json.loads(footprint)
+            if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+                p.append(("footprint_geojson", "must be a GeoJSON Polygon or MultiPolygon"))
+            out["footprint"] = geometry
+        except (json.JSONDecodeError, AttributeError):
+            p.append(("footprint_geojson", "is not GeoJSON"))
+    secondary = []
+    for part in filter(None, (s.strip() for s in row.get("secondary_uses", "").split(";"))):
+        name, _, area = part.partition(":")
+        if name.strip() not in PRIMARY_USES:
+            p.append(("secondary_uses", f"'{name.strip()}' is not a use"))
+            continue
+        value = _number(area.strip(), "secondary_uses", p, positive=True, required=True)
+        secondary.append({"use": name.strip(), "area_m2": value})
+    out["secondary_uses"] = secondary
+    for key in ("address", "street", "owner", "operator", "quality"):
+        out[key] = row.get(key, "")
+    out["public_institution"] = _bool(row.get("public_institution", ""), "public_institution", p)
+    out["publishable"] = _bool(row.get("publishable", ""), "publishable", p)
+    audit = row.get("last_audit_date", "")
+    out["last_audit_date"] = None
+    if audit:
+        try:
+            out["last_audit_date"] = date.fromisoformat(audit[:10])
+        except ValueError:
+            p.append(("last_audit_date", f"'{audit}' is not a date (YYYY-MM-DD)"))
+    interval = _number(row.get("audit_interval_years", ""), "audit_interval_years", p, positive=True)
+    out["audit_interval_years"] = int(interval) if interval is not None else None
+    return RowError(label, number, tuple(p)) if p else out
+
+
+def parse_meter_row(row: dict[str, str], number: int, label: str) -> dict[str, Any] | RowError:
+    """Validate one meter row."""
+    p: list[tuple[str, str]] = []
+    out: dict[str, Any] = {"row": number, "id": row.get("id", ""), "building_id": row.get("building_id", "")}
+    for key in ("id", "building_id"):
+        if not out[key]:
+            p.append((key, "is missing"))
+    energy_class = row.get("energy_class", "")
+    if energy_class not in ENERGY_CLASSES:
+        p.append(("energy_class", f"'{energy_class}' is not an energy class ({', '.join(ENERGY_CLASSES)})"))
+    out["energy_class"] = energy_class
+    unit = row.get("unit", "")
+    out["unit"] = unit
+    try:
+        found = dimension_name(unit)
+        if energy_class in ENERGY_CLASSES and found != ENERGY_CLASSES[energy_class][2]:
+            p.append(
+                (
+                    "unit",
+                    f"'{unit}' measures {found}, but a {energy_class} meter needs "
+                    f"{ENERGY_CLASSES[energy_class][2]}",
+                )
+            )
+    except UnitError as exc:
+        p.append(("unit", str(exc)))
+    category = row.get("category", "") or "total"
+    if category not in CATEGORIES:
+        p.append(("category", f"'{category}' is not a sub-metering category"))
+    out["category"] = category
+    kind = row.get("kind", "") or "interval"
+    if kind not in ("interval", "cumulative"):
+        p.append(("kind", f"'{kind}' must be interval or cumulative"))
+    out["kind"] = kind
+    out["multiplier"] = _number(row.get("multiplier", ""), "multiplier", p, positive=True) or 1.0
+    interval = _number(row.get("interval_minutes", ""), "interval_minutes", p, positive=True)
+    out["interval_minutes"] = int(interval) if interval else 15
+    out["register_max"] = _number(row.get("register_max", ""), "register_max", p, positive=True)
+    out["it_load"] = _bool(row.get("it_load", ""), "it_load", p)
+    terms = []
+    for term in filter(None, row.get("virtual", "").replace("-", " -").replace("+", " +").split()):
+        sign = -1 if term.startswith("-") else 1
+        terms.append({"sign": sign, "meter": term.lstrip("+-")})
+    out["virtual"] = terms
+    out["quality"] = row.get("quality", "")
+    return RowError(label, number, tuple(p)) if p else out
+
+
+def _parse(
+    path: Path, content: bytes | None, required: tuple[str, ...], optional: tuple[str, ...], parse: Any
+) -> Parsed:
+    result = Parsed(path)
+    tables, problem = read_tables(path, content)
+    if problem is not None:
+        result.errors.append(problem)
+        return result
+    table = next(iter(tables.values()), [])
+    header, rows = table_rows(table)
+    header_error = check_header(header, required, optional, path.name)
+    if header_error is not None:
+        result.errors.append(header_error)
+        return result
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        parsed = parse(row, number, path.name)
+        if isinstance(parsed, RowError):
+            result.errors.append(parsed)
+        elif parsed["id"] in seen:
+            result.errors.append(
+                RowError(path.name, number, (("id", f"duplicates row {seen[parsed['id']]}"),))
+            )
+        else:
+            seen[parsed["id"]] = number
+            result.rows.append(parsed)
+    if result.errors:
+        result.rows.clear()
+    elif not result.rows:
+        result.errors.append(RowError(path.name, None, (("", "has no data rows"),)))
+    return result
+
+
+def read_buildings_file(path: Path, content: bytes | None = None) -> Parsed:
+    """Read and validate a building registry file (``id, name, primary_use, floor_area_m2`` + optional)."""
+    return _parse(path, content, BUILDING_REQUIRED, BUILDING_OPTIONAL, parse_building_row)
+
+
+def read_meters_file(path: Path, content: bytes | None = None) -> Parsed:
+    """Read and validate a meter file (columns ``id, building_id, energy_class, unit`` + optional)."""
+    return _parse(path, content, METER_REQUIRED, METER_OPTIONAL, parse_meter_row)
+
+
+@dataclass(frozen=True, slots=True)
+class RawReading:
+    """A reading as received: parsed where possible, with the problem that stops it otherwise."""
+
+    meter: str
+    timestamp: datetime | None
+    value: float | None
+    raw: str
+    row: int
+    problem: str = ""
+
+
+def parse_timestamp(raw: Any) -> datetime:
+    """A timestamp from text or an Excel cell; naive times are Asia/Shanghai."""
+    if isinstance(raw, datetime):
+        moment = raw
+    else:
+        text = str(raw).strip().replace("/", "-")
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+
+def _reading(meter: str, stamp: Any, value: Any, row: int) -> RawReading:
+    raw = "" if value is None else str(value).strip()
+    try:
+        moment = parse_timestamp(stamp)
+    except (ValueError, TypeError):
+        return RawReading(meter, None, None, raw, row, f"'{stamp}' is not a timestamp")
+    try:
+        number = float(raw.replace(",", "")) if isinstance(value, str) or value is None else float(value)
+        if not math.isfinite(number):
+            raise ValueError
+    except ValueError:
+        return RawReading(meter, moment, None, raw, row, f"'{raw}' is not a number")
+    return RawReading(meter, moment, number, raw, row)
+
+
+def read_readings_file(path: Path, content: bytes | None = None) -> tuple[list[RawReading], RowError | None]:
+    """Read readings in long format (``meter_id, timestamp, value``) or wide (``timestamp, <meter ids>...``).
+
+    Returns every reading, each parsed or carrying its problem, or the error that makes the file unreadable.
+    """
+    tables, problem = read_tables(path, content)
+    if problem is not None:
+        return [], problem
+    table = next(iter(tables.values()), [])
+    if not table:
+        return [], RowError(path.name, None, (("", "has no data rows"),))
+    header = [str(h).strip() if h is not None else "" for h in table[0]]
+    readings: list[RawReading] = []
+    if header[:3] == ["meter_id", "timestamp", "value"] or set(header) == {"meter_id", "timestamp", "value"}:
+        at = {name: header.index(name) for name in ("meter_id", "timestamp", "value")}
+        for number, cells in enumerate(table[1:], start=2):
+            cells = list(cells) + [None] * (len(header) - len(cells))
+            if not any(c not in (None, "") for c in cells):
+                continue
+            meter = str(cells[at["meter_id"]] or "").strip()
+            readings.append(_reading(meter, cells[at["timestamp"]], cells[at["value"]], number))
+        return readings, None
+    if header and header[0] == "timestamp" and len(header) > 1:
+        meters = header[1:]
+        for number, cells in enumerate(table[1:], start=2):
+            cells = list(cells) + [None] * (len(header) - len(cells))
+            if not any(c not in (None, "") for c in cells):
+                continue
+            for meter, value in zip(meters, cells[1:], strict=False):
+                if value in (None, ""):
+                    continue  # an empty cell in wide format is no reading, not a zero
+                readings.append(_reading(meter, cells[0], value, number))
+        return readings, None
+    return [], RowError(
+        path.name,
+        1,
+        (
+            (
+                "",
+                "columns must be meter_id, timestamp, value (long format) or "
+                "timestamp followed by meter ids (wide format)",
+            ),
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Building energy and carbon monitoring: registry, meters, ingest, rollups, metrics, disclosure."""

@@ -1,0 +1,279 @@
+"""Read-only queries for buildings. Pages and metrics read rollups, never raw readings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Sum
+
+from carbonpeak.core.buildings.categories import CATEGORIES
+from carbonpeak.core.buildings.metrics import (
+    Quota,
+    building_energy,
+    peer_percentile,
+    pue,
+    pue_status,
+    quota_position,
+)
+from carbonpeak.core.factors import FactorLibrary
+from carbonpeak.web.buildings.models import Building, Meter, MeterRollup, QuarantinedReading
+from carbonpeak.web.reference.models import ReferenceTableVersion
+from carbonpeak.web.reference.selectors import factor_library, latest_versions, table_rows
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NON_PUBLIC_USES = {"residential", "industrial"}
+AUDIT_AREA_M2 = 10_000.0
+"""Public buildings over 10,000 m² need energy audits (杨府发〔2022〕13号, 三(三)3)."""
+
+
+def main_meters(building: Building) -> list[Meter]:
+    """Meters whose sum is the building's consumption: ``total`` meters, else the first-level sub-meters."""
+    physical = [m for m in building.meters.all() if not m.virtual]
+    totals = [m for m in physical if m.category == "total"]
+    return totals or [m for m in physical if not CATEGORIES[m.category].parent]
+
+
+def quotas_by_use() -> dict[str, Quota]:
+    """The default quota of each primary use, from the latest loaded quota table."""
+    version = next((t for t in latest_versions() if t.kind == "building_quotas"), None)
+    if version is None:
+        return {}
+    out = {}
+    for row in table_rows(table_version=version):
+        data = row.data
+        if not data.get("primary_use"):
+            continue
+
+        def num(key: str, data: dict[str, str] = data) -> float | None:
+            return float(data[key]) if data.get(key) else None
+
+        out[data["primary_use"]] = Quota(
+            data["quota_id"],
+            data["standard"],
+            data["category"],
+            num("constraint"),
+            num("benchmark"),
+            num("guide"),
+            data["unit"],
+            num("electricity_kgce_per_kwh"),
+        )
+    return out
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=SHANGHAI), datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+
+
+def consumption_by_class(building: Building, year: int) -> dict[str, tuple[float, str]]:
+    """The building's consumption in the year per energy class, from monthly rollups of its main meters."""
+    start, end = _year_bounds(year)
+    out: dict[str, tuple[float, str]] = {}
+    meters = main_meters(building)
+    sums = dict(
+        MeterRollup.objects.filter(
+            meter__in=meters, period=MeterRollup.MONTH, start__gte=start, start__lt=end
+        )
+        .values_list("meter_id")
+        .annotate(total=Sum("consumption"))
+    )
+    from carbonpeak.core.units import convert
+
+    for meter in meters:
+        if meter.pk not in sums:
+            continue
+        quantity, unit = out.get(meter.energy_class, (0.0, meter.unit))
+        out[meter.energy_class] = (quantity + convert(sums[meter.pk], meter.unit, unit), unit)
+    return out
+
+
+def coverage_pct(building: Building, start: datetime, end: datetime) -> float | None:
+    """Share of expected readings received from the building's physical meters in [start, end) [%]."""
+    meters = [m for m in building.meters.all() if not m.virtual]
+    if not meters:
+        return None
+    minutes = (end - start).total_seconds() / 60
+    expected = sum(minutes / m.interval_minutes for m in meters)
+    got = MeterRollup.objects.filter(
+        meter__in=meters, period=MeterRollup.DAY, start__gte=start, start__lt=end
+    )
+    received = got.aggregate(n=Sum("readings"))["n"] or 0
+    return 100.0 * received / expected if expected else None
+
+
+def audit_status(building: Building, today: date) -> dict[str, Any]:
+    """Whether the building must be audited and when next (public buildings over 10,000 m²)."""
+    required = building.primary_use not in NON_PUBLIC_USES and building.floor_area_m2 > AUDIT_AREA_M2
+    if not required:
+        return {"required": False, "due": None, "status": "not_required"}
+    if building.last_audit_date is None:
+        return {"required": True, "due": None, "status": "never_audited"}
+    if building.audit_interval_years is None:
+        return {"required": True, "due": None, "status": "interval_not_set"}
+    due = building.last_audit_date.replace(year=building.last_audit_date.year + building.audit_interval_years)
+    return {"required": True, "due": due, "status": "overdue" if due < today else "scheduled"}
+
+
+@dataclass
+class BuildingMetrics:
+    """One building's metrics for a year (the CLI's JSON object, plus detail for pages)."""
+
+    building: Building
+    values: dict[str, Any]
+    factors: list[Any]
+    flags: list[str]
+
+
+def metrics_for_year(
+    *,
+    year: int,
+    buildings: list[Building] | None = None,
+    library: FactorLibrary | None = None,
+    today: date | None = None,
+) -> list[BuildingMetrics]:
+    """Metrics of every building (or the given ones) for a year, with peer percentiles within each use."""
+    library = library or factor_library()
+    quotas = quotas_by_use()
+    today = today or date.today()
+    start, end = _year_bounds(year)
+    items = buildings if buildings is not None else list(Building.objects.prefetch_related("meters"))
+    out = []
+    for building in items:
+        energy = building_energy(consumption_by_class(building, year), year=year, library=library)
+        area = building.floor_area_m2
+        quota = quotas.get(building.primary_use)
+        position = quota_position(energy, area, quota)
+        audit = audit_status(building, today)
+        values: dict[str, Any] = {
+            "id": building.code,
+            "primary_use": building.primary_use,
+            "floor_area_m2": area,
+            "energy_kwh": _r(energy.energy_kwh),
+            "eui_kwh_per_m2": _r(energy.energy_kwh / area if energy.energy_kwh is not None else None),
+            "eui_kgce_per_m2": _r(energy.kgce / area if energy.kgce is not None else None),
+            "eui_kgce_per_m2_equal_value": _r(
+                energy.kgce_equal_value / area if energy.kgce_equal_value else None
+            ),
+            "co2_t": _r(energy.co2_t),
+            "co2_kg_per_m2": _r(energy.co2_t * 1000 / area if energy.co2_t else None),
+            "quota_id": quota.quota_id if quota else None,
+            "quota_constraint": quota.constraint if quota else None,
+            "quota_guide": quota.guide if quota else None,
+            "quota_unit": quota.unit if quota else None,
+            "quota_value": _r(position.value),
+            "quota_status": position.status,
+            "coverage_pct": _r(coverage_pct(building, start, end), 2),
+            "peer_percentile": None,
+            "audit_due": audit["due"].isoformat()
+            if audit["due"]
+            else audit["status"]
+            if audit["required"]
+            else None,
+            "synthetic": building.synthetic,
+        }
+        it = [m for m in building.meters.all() if m.it_load]
+        if building.primary_use == "data_centre" and it and energy.electricity_kwh:
+            it_kwh = MeterRollup.objects.filter(
+                meter__in=it, period=MeterRollup.MONTH, start__gte=start, start__lt=end
+            ).aggregate(s=Sum("consumption"))["s"]
+            if it_kwh:
+                values["pue"] = _r(pue(energy.electricity_kwh, it_kwh), 3)
+                new = bool(building.year_built and building.year_built >= 2023)
+                values["pue_status"] = pue_status(values["pue"], new=new)
+        out.append(BuildingMetrics(building, values, energy.factors, energy.flags))
+    peers: dict[str, list[float]] = defaultdict(list)
+    for m in out:
+        if m.values["eui_kgce_per_m2"] is not None and m.values["energy_kwh"]:
+            peers[m.values["primary_use"]].append(m.values["eui_kgce_per_m2"])
+    for m in out:
+        group = peers.get(m.values["primary_use"], [])
+        if m.values["eui_kgce_per_m2"] is not None and m.values["energy_kwh"] and group:
+            m.values["peer_percentile"] = peer_percentile(m.values["eui_kgce_per_m2"], group)
+    return out
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def hourly_profile(building: Building, *, days: int = 7, end: datetime | None = None) -> dict[str, Any]:
+    """Hourly load by sub-metering category over the last ``days`` with data (from hourly rollups)."""
+    meters = [m for m in building.meters.all() if not m.virtual and m.energy_class == "electricity"]
+    last = MeterRollup.objects.filter(meter__in=meters, period=MeterRollup.HOUR).order_by("-start").first()
+    if last is None:
+        return {"hours": [], "series": []}
+    stop = end or (last.start + timedelta(hours=1))
+    begin = stop - timedelta(days=days)
+    rows = (
+        MeterRollup.objects.filter(
+            meter__in=meters, period=MeterRollup.HOUR, start__gte=begin, start__lt=stop
+        )
+        .values("meter__category", "start")
+        .annotate(total=Sum("consumption"))
+    )
+    hours = sorted({r["start"] for r in rows})
+    index = {h: i for i, h in enumerate(hours)}
+    series: dict[str, list[float]] = {}
+    for r in rows:
+        data = series.setdefault(r["meter__category"], [0.0] * len(hours))
+        data[index[r["start"]]] += r["total"]
+    return {
+        "hours": [h.astimezone(SHANGHAI).strftime("%m-%d %H:00") for h in hours],
+        "series": [
+            {"category": c, "name": CATEGORIES[c].name_zh, "name_en": CATEGORIES[c].name_en, "data": d}
+            for c, d in sorted(series.items())
+        ],
+    }
+
+
+def monthly_bars(building: Building, year: int) -> dict[str, Any]:
+    """Monthly consumption per energy class of the main meters (from monthly rollups)."""
+    start, end = _year_bounds(year)
+    rows = (
+        MeterRollup.objects.filter(
+            meter__in=main_meters(building), period=MeterRollup.MONTH, start__gte=start, start__lt=end
+        )
+        .values("meter__energy_class", "meter__unit", "start")
+        .annotate(total=Sum("consumption"))
+    )
+    months = list(range(1, 13))
+    series: dict[str, list[float]] = {}
+    units: dict[str, str] = {}
+    for r in rows:
+        month = r["start"].astimezone(SHANGHAI).month
+        series.setdefault(r["meter__energy_class"], [0.0] * 12)[month - 1] += r["total"]
+        units[r["meter__energy_class"]] = r["meter__unit"]
+    return {
+        "months": months,
+        "series": [{"energy_class": k, "unit": units[k], "data": v} for k, v in series.items()],
+    }
+
+
+def quarantined(building: Building, limit: int = 50) -> list[QuarantinedReading]:
+    """The building's latest quarantined readings, with reasons."""
+    return list(
+        QuarantinedReading.objects.filter(meter__building=building).order_by("-received_at", "-id")[:limit]
+    )
+
+
+def quarantine_counts() -> dict[int, int]:
+    """Quarantined readings per building id."""
+    return dict(
+        QuarantinedReading.objects.filter(meter__isnull=False)
+        .values_list("meter__building_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def latest_year_with_data() -> int | None:
+    """The last year any monthly rollup falls in."""
+    last = MeterRollup.objects.filter(period=MeterRollup.MONTH).order_by("-start").first()
+    return last.start.astimezone(SHANGHAI).year if last else None
+
+
+def quota_table_version() -> ReferenceTableVersion | None:
+    """The quota table version in use (for provenance on pages)."""
+    return next((t for t in latest_versions() if t.kind == "building_quotas"), None)

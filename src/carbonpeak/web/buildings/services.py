@@ -1,0 +1,405 @@
+"""Write services: registry and meter imports (all or nothing), idempotent reading ingest, rollups, gateways.
+
+Duplicate policy: a reading for a (meter, time) already stored with the **same** raw value is a harmless
+re-send and changes nothing; with a **different** value it is a conflict: the first value stays and the new
+one is quarantined with both values in the reason, for the operator to resolve. Late readings are accepted and
+recompute the rollups they touch (and, on a cumulative register, the following interval).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDay, TruncHour, TruncMonth
+from django.utils import timezone
+
+from carbonpeak.core.buildings.readings import Reading as CoreReading
+from carbonpeak.core.buildings.readings import check_readings
+from carbonpeak.io.buildings import RawReading
+from carbonpeak.io.tabular import RowError
+from carbonpeak.web.buildings.models import Building, Gateway, Meter, MeterRollup, QuarantinedReading, Reading
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TRUNC = {MeterRollup.HOUR: TruncHour, MeterRollup.DAY: TruncDay, MeterRollup.MONTH: TruncMonth}
+
+
+@dataclass
+class ImportOutcome:
+    """Rows created and updated, or the errors that rejected the file (then nothing changed)."""
+
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def buildings_import(*, rows: Sequence[dict[str, Any]], synthetic: bool = False) -> ImportOutcome:
+    """Create or update buildings from validated rows, in one transaction."""
+    outcome = ImportOutcome()
+    fields = [
+        "name",
+        "address",
+        "street",
+        "lat",
+        "lon",
+        "footprint",
+        "primary_use",
+        "secondary_uses",
+        "floor_area_m2",
+        "conditioned_area_m2",
+        "roof_area_m2",
+        "year_built",
+        "owner",
+        "operator",
+        "public_institution",
+        "occupants",
+        "operating_hours",
+        "last_audit_date",
+        "audit_interval_years",
+        "publishable",
+    ]
+    with transaction.atomic():
+        for row in rows:
+            values = {f: row.get(f) for f in fields}
+            values["synthetic"] = synthetic or row.get("quality") == "synthetic"
+            _, created = Building.objects.update_or_create(code=row["id"], defaults=values)
+            outcome.created += created
+            outcome.updated += not created
+    return outcome
+
+
+def meters_import(*, rows: Sequence[dict[str, Any]], label: str = "meters") -> ImportOutcome:
+    """Create or update meters; one of an unknown building (or virtual over unknown meters) rejects all."""
+    codes = {r["building_id"] for r in rows}
+    buildings = {b.code: b for b in Building.objects.filter(code__in=codes)}
+    known_meters = set(Meter.objects.values_list("code", flat=True)) | {r["id"] for r in rows}
+    outcome = ImportOutcome()
+    for row in rows:
+        problems = []
+        if row["building_id"] not in buildings:
+            problems.append(("building_id", f"unknown building '{row['building_id']}'"))
+        for term in row.get("virtual", []):
+            if term["meter"] not in known_meters:
+                problems.append(("virtual", f"unknown meter '{term['meter']}'"))
+        if problems:
+            outcome.errors.append(RowError(label, row["row"], tuple(problems)))
+    if outcome.errors:
+        return outcome
+    fields = [
+        "energy_class",
+        "category",
+        "kind",
+        "unit",
+        "multiplier",
+        "interval_minutes",
+        "register_max",
+        "it_load",
+        "virtual",
+    ]
+    with transaction.atomic():
+        for row in rows:
+            values = {f: row[f] for f in fields}
+            _, created = Meter.objects.update_or_create(
+                code=row["id"], defaults={**values, "building": buildings[row["building_id"]]}
+            )
+            outcome.created += created
+            outcome.updated += not created
+    return outcome
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did with each reading it received."""
+
+    received: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+    corrected: int = 0
+
+
+def _quarantine(
+    meter: Meter | None, code: str, ts: datetime | None, raw: str, reason: str, source: str, now: datetime
+) -> QuarantinedReading:
+    return QuarantinedReading(
+        meter=meter,
+        meter_code=code,
+        ts=ts,
+        raw=raw[:100],
+        reason=reason[:300],
+        source=source,
+        received_at=now,
+    )
+
+
+def readings_ingest(
+    *,
+    readings: Iterable[RawReading],
+    source: str,
+    now: datetime | None = None,
+    allowed_buildings: set[int] | None = None,
+) -> IngestResult:
+    """Validate and store readings; quarantine every one that cannot be used, with its reason.
+
+    Idempotent on (meter, timestamp): re-sent data never counts twice. ``allowed_buildings``, when given,
+    limits the meters a caller (a gateway) may write; the API refuses the whole request before calling this.
+    """
+    now = now or timezone.now()
+    items = list(readings)
+    result = IngestResult(received=len(items))
+    meters = {m.code: m for m in Meter.objects.filter(code__in={r.meter for r in items})}
+    parked: list[QuarantinedReading] = []
+    by_meter: dict[Meter, dict[datetime, RawReading]] = defaultdict(dict)
+    for item in items:
+        meter = meters.get(item.meter)
+        if item.problem:
+            parked.append(_quarantine(meter, item.meter, item.timestamp, item.raw, item.problem, source, now))
+        elif meter is None:
+            parked.append(
+                _quarantine(
+                    None, item.meter, item.timestamp, item.raw, f"unknown meter '{item.meter}'", source, now
+                )
+            )
+        elif meter.virtual:
+            parked.append(
+                _quarantine(
+                    meter,
+                    item.meter,
+                    item.timestamp,
+                    item.raw,
+                    "virtual meter: its values are computed, not metered",
+                    source,
+                    now,
+                )
+            )
+        elif allowed_buildings is not None and meter.building_id not in allowed_buildings:
+            parked.append(
+                _quarantine(
+                    meter,
+                    item.meter,
+                    item.timestamp,
+                    item.raw,
+                    "meter is outside the sender's buildings",
+                    source,
+                    now,
+                )
+            )
+        else:
+            if item.timestamp is None or item.value is None:  # pragma: no cover - parsed readings have both
+                raise AssertionError("a reading without a problem has a time and a value")
+            seen = by_meter[meter].get(item.timestamp)
+            if seen is None:
+                by_meter[meter][item.timestamp] = item
+            elif seen.value != item.value:
+                result.conflicts += 1
+                parked.append(
+                    _quarantine(
+                        meter,
+                        item.meter,
+                        item.timestamp,
+                        item.raw,
+                        f"conflict: the same batch has {seen.value:g} for this time (first value kept)",
+                        source,
+                        now,
+                    )
+                )
+            else:
+                result.duplicates += 1
+    new_rows: list[tuple[int, datetime, float, float, str]] = []
+    touched: dict[int, list[datetime]] = {}
+    with transaction.atomic():
+        for meter, batch in by_meter.items():
+            stamps = sorted(batch)
+            existing = dict(
+                Reading.objects.filter(meter=meter, ts__gte=stamps[0], ts__lte=stamps[-1]).values_list(
+                    "ts", "raw"
+                )
+            )
+            fresh = []
+            for ts in stamps:
+                item = batch[ts]
+                stored = existing.get(ts)
+                if stored is None:
+                    fresh.append(CoreReading(ts, item.value))  # type: ignore[arg-type]
+                elif stored == item.value:
+                    result.duplicates += 1
+                else:
+                    result.conflicts += 1
+                    parked.append(
+                        _quarantine(
+                            meter,
+                            meter.code,
+                            ts,
+                            item.raw,
+                            f"conflict: stored {stored:g}, received {item.value:g} (first value kept)",
+                            source,
+                            now,
+                        )
+                    )
+            if not fresh:
+                continue
+            cumulative = meter.kind == "cumulative"
+            previous = Reading.objects.filter(meter=meter, ts__lt=fresh[0].timestamp).order_by("-ts").first()
+            history = list(
+                Reading.objects.filter(meter=meter, ts__lt=fresh[0].timestamp)
+                .order_by("-ts")
+                .values_list("consumption", flat=True)[:96]
+            )[::-1]
+            checked = check_readings(
+                fresh,
+                cumulative=cumulative,
+                multiplier=meter.multiplier,
+                previous=CoreReading(previous.ts, previous.raw) if previous else None,
+                register_max=meter.register_max,
+                now=now,
+                spike_rule=settings.BUILDINGS_SPIKE_RULE,
+                spike_params=settings.BUILDINGS_SPIKE_PARAMS,
+                history=history,
+            )
+            for c in checked:
+                if c.accepted and c.consumption is not None:
+                    new_rows.append((meter.pk, c.timestamp, c.raw, c.consumption, c.flag[:120]))
+                    result.corrected += bool(c.flag) and not c.flag.startswith("first register")
+                else:
+                    parked.append(
+                        _quarantine(meter, meter.code, c.timestamp, f"{c.raw:g}", c.reason, source, now)
+                    )
+            accepted = [c.timestamp for c in checked if c.accepted]
+            if accepted:
+                touched[meter.pk] = [min(accepted), max(accepted)]
+                if cumulative:
+                    end = _rederive_next(meter, max(accepted), checked)
+                    if end is not None:
+                        touched[meter.pk][1] = end
+        _bulk_insert(new_rows)
+        QuarantinedReading.objects.bulk_create(parked, batch_size=2000)
+        rollups_refresh(ranges=touched)
+    result.accepted = len(new_rows)
+    result.quarantined = len(parked)
+    return result
+
+
+def _rederive_next(meter: Meter, last_new: datetime, checked: Sequence[Any]) -> datetime | None:
+    """On a register, late readings change the consumption of the next stored reading: recompute it."""
+    nxt = Reading.objects.filter(meter=meter, ts__gt=last_new).order_by("ts").first()
+    if nxt is None:
+        return None
+    before = [c for c in checked if c.accepted and c.timestamp < nxt.ts]
+    if not before:
+        return None
+    prev = max(before, key=lambda c: c.timestamp)
+    (redo,) = check_readings(
+        [CoreReading(nxt.ts, nxt.raw)],
+        cumulative=True,
+        multiplier=meter.multiplier,
+        previous=CoreReading(prev.timestamp, prev.raw),
+        register_max=meter.register_max,
+        now=timezone.now() + timedelta(days=3650),
+        spike_rule=None,
+    )
+    Reading.objects.filter(pk=nxt.pk).update(consumption=redo.consumption, flag=redo.flag[:120])
+    return nxt.ts
+
+
+def _bulk_insert(rows: list[tuple[int, datetime, float, float, str]]) -> None:
+    """Insert readings fast: COPY on PostgreSQL, executemany elsewhere (duplicates were removed before)."""
+    if not rows:
+        return
+    table = Reading._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.StringIO()
+            for meter_id, ts, raw, consumption, flag in rows:
+                buffer.write(f"{meter_id}\t{ts.isoformat()}\t{raw!r}\t{consumption!r}\t{_copy_text(flag)}\n")
+            with cursor.cursor.copy(
+                f"COPY {table} (meter_id, ts, raw, consumption, flag) FROM STDIN"
+            ) as copy:
+                copy.write(buffer.getvalue())
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            cursor.executemany(  # the table name is the model's own, never user input
+                f"INSERT INTO {table} (meter_id, ts, raw, consumption, flag) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                [(m, adapt(ts), raw, c, f) for m, ts, raw, c, f in rows],
+            )
+
+
+def _copy_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
+
+
+def _bucket(ts: datetime, period: str) -> datetime:
+    local = ts.astimezone(SHANGHAI)
+    if period == MeterRollup.HOUR:
+        local = local.replace(minute=0, second=0, microsecond=0)
+    elif period == MeterRollup.DAY:
+        local = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    else:
+        local = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return local
+
+
+def _next_bucket(start: datetime, period: str) -> datetime:
+    if period == MeterRollup.HOUR:
+        return start + timedelta(hours=1)
+    if period == MeterRollup.DAY:
+        return (start + timedelta(days=1)).replace(hour=0)
+    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def rollups_refresh(*, ranges: dict[int, list[datetime]]) -> None:
+    """Recompute the hourly, daily and monthly rollups of each meter over the buckets its new data touched."""
+    for meter_id, (first, last) in ranges.items():
+        for period, trunc in TRUNC.items():
+            start = _bucket(first, period)
+            end = _next_bucket(_bucket(last, period), period)
+            MeterRollup.objects.filter(
+                meter_id=meter_id, period=period, start__gte=start, start__lt=end
+            ).delete()
+            sums = (
+                Reading.objects.filter(meter_id=meter_id, ts__gte=start, ts__lt=end)
+                .annotate(bucket=trunc("ts", tzinfo=SHANGHAI))
+                .values("bucket")
+                .annotate(total=Sum("consumption"), n=Count("id"))
+            )
+            MeterRollup.objects.bulk_create(
+                [
+                    MeterRollup(
+                        meter_id=meter_id,
+                        period=period,
+                        start=s["bucket"],
+                        consumption=s["total"],
+                        readings=s["n"],
+                    )
+                    for s in sums
+                ],
+                batch_size=2000,
+            )
+
+
+def token_hash(token: str) -> str:
+    """The stored form of a gateway token."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def gateway_create(*, name: str, building_codes: Sequence[str]) -> tuple[Gateway, str]:
+    """Create a gateway for some buildings; return it with its token (shown once, stored only hashed)."""
+    buildings = list(Building.objects.filter(code__in=building_codes))
+    missing = set(building_codes) - {b.code for b in buildings}
+    if missing:
+        raise ValueError(f"unknown buildings: {', '.join(sorted(missing))}")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        gateway = Gateway.objects.create(name=name, token_sha256=token_hash(token), created_at=timezone.now())
+        gateway.buildings.set(buildings)
+    return gateway, token

@@ -1,0 +1,77 @@
+"""Reading checks: negatives, future times, counter resets and rollovers, spikes."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from carbonpeak.core.buildings.readings import Reading, check_readings, detect_spikes
+
+T0 = datetime(2024, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+NOW = T0 + timedelta(days=1)
+
+
+def series(values, step=15):
+    return [Reading(T0 + timedelta(minutes=step * i), v) for i, v in enumerate(values)]
+
+
+def test_interval_meter_rejects_negatives_and_future_times():
+    readings = [*series([1.0, -2.0]), Reading(NOW + timedelta(hours=2), 1.0)]
+    checked = check_readings(readings, cumulative=False, multiplier=40, now=NOW, spike_rule=None)
+    assert [c.consumption for c in checked] == [40.0, None, None]
+    assert [c.reason for c in checked] == ["", "negative interval value", "timestamp is in the future"]
+
+
+def test_counter_reset_counts_from_zero_and_is_flagged():
+    checked = check_readings(series([100, 110, 120, 5, 15]), cumulative=True, now=NOW, spike_rule=None)
+    assert [c.consumption for c in checked] == [0.0, 10.0, 10.0, 5.0, 10.0]
+    assert checked[0].flag == "first register reading: baseline"
+    assert checked[3].flag == "counter reset at 00:45, corrected"
+    assert all(c.accepted for c in checked)
+
+
+def test_rollover_near_the_register_maximum():
+    checked = check_readings(
+        series([9990, 5]),
+        cumulative=True,
+        register_max=9999,
+        now=NOW,
+        spike_rule=None,
+        previous=Reading(T0 - timedelta(minutes=15), 9980),
+    )
+    assert [c.consumption for c in checked] == [10.0, 14.0]  # 9999 - 9990 + 5
+    assert checked[1].flag == "register rollover at 00:15, corrected"
+
+
+def test_previous_reading_continues_the_register():
+    checked = check_readings(
+        series([105]),
+        cumulative=True,
+        multiplier=2,
+        now=NOW,
+        spike_rule=None,
+        previous=Reading(T0 - timedelta(minutes=15), 100),
+    )
+    assert checked[0].consumption == 10.0
+
+
+def test_spikes_are_quarantined_by_the_named_rule():
+    values = [10.0] * 20 + [500.0] + [10.0] * 5
+    checked = check_readings(series(values), cumulative=False, now=NOW)
+    assert [c.reason for c in checked if not c.accepted] == ["spike (median_multiple)"]
+    assert checked[20].raw == 500.0
+    looser = check_readings(series(values), cumulative=False, now=NOW, spike_params={"factor": 100})
+    assert all(c.accepted for c in looser)
+
+
+def test_history_lets_a_small_batch_be_screened():
+    (single,) = check_readings(series([400.0]), cumulative=False, now=NOW, history=[10.0] * 10)
+    assert single.reason == "spike (median_multiple)"
+
+
+def test_spike_rule_dispatcher():
+    assert detect_spikes([1, 2, 300], rule="absolute_max", limit=100) == [False, False, True]
+    with pytest.raises(
+        ValueError, match="unknown spike rule 'zscore'; choose one of: median_multiple, absolute_max"
+    ):
+        detect_spikes([1.0], rule="zscore")

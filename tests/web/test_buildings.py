@@ -1,0 +1,202 @@
+"""Building monitoring on SQLite and PostgreSQL: idempotent ingest, resets, quarantine, metrics, gateways."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from carbonpeak.io.buildings import RawReading, read_buildings_file, read_meters_file, read_readings_file
+from carbonpeak.web.buildings import selectors, services
+from carbonpeak.web.buildings.models import MeterRollup, QuarantinedReading, Reading
+
+pytestmark = pytest.mark.django_db
+SH = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2023, 1, 1, tzinfo=SH)
+BUILDINGS = (
+    "id,name,primary_use,floor_area_m2,public_institution,lat,lon,publishable\n"
+    "B1,区政务中心,commercial_office,10000,yes,31.27,121.52,yes\n"
+    "B2,滨江商场,shopping_mall,50000,no,31.26,121.53,no\n"
+)
+METERS = (
+    "id,building_id,energy_class,unit,category,kind,register_max\n"
+    "E1,B1,electricity,kWh,total,interval,\n"
+    "G1,B1,gas,m3,total,interval,\n"
+    "R1,B1,electricity,kWh,hvac,cumulative,99999\n"
+    "E2,B2,electricity,kWh,total,interval,\n"
+)
+
+
+@pytest.fixture
+def site(tmp_path, reference_loaded):
+    for name, text, reader, service in (
+        ("b.csv", BUILDINGS, read_buildings_file, services.buildings_import),
+        ("m.csv", METERS, read_meters_file, services.meters_import),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        parsed = reader(path)
+        assert parsed.ok, parsed.errors
+        assert service(rows=parsed.rows).errors == []
+    return tmp_path
+
+
+def readings_file(tmp_path: Path, lines: list[str], name: str = "r.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("meter_id,timestamp,value\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def ingest(path: Path, **kw):
+    readings, problem = read_readings_file(path)
+    assert problem is None
+    return services.readings_ingest(readings=readings, source="file", now=T0 + timedelta(days=400), **kw)
+
+
+def test_importing_the_same_file_twice_changes_nothing(site):
+    lines = [f"E1,{(T0 + timedelta(minutes=15 * i)):%Y-%m-%d %H:%M},{1 + i % 4}" for i in range(96)]
+    path = readings_file(site, lines)
+    first = ingest(path)
+    assert (first.accepted, first.quarantined) == (96, 0)
+    rollups = list(
+        MeterRollup.objects.order_by("period", "start").values_list("period", "start", "consumption")
+    )
+    second = ingest(path)
+    assert (second.accepted, second.duplicates, second.quarantined) == (0, 96, 0)
+    assert Reading.objects.count() == 96
+    assert (
+        list(MeterRollup.objects.order_by("period", "start").values_list("period", "start", "consumption"))
+        == rollups
+    )
+    day = MeterRollup.objects.get(period="day")
+    assert (day.consumption, day.readings) == (240.0, 96)  # 24 x (1 + 2 + 3 + 4)
+
+
+def test_a_counter_reset_is_handled(site):
+    values = [100, 110, 120, 5, 15]
+    path = readings_file(
+        site,
+        [
+            f"R1,2023-01-01 00:{15 * i:02d},{v}" if i < 4 else f"R1,2023-01-01 01:00,{v}"
+            for i, v in enumerate(values)
+        ],
+    )
+    result = ingest(path)
+    assert (result.accepted, result.corrected) == (5, 1)
+    stored = list(Reading.objects.filter(meter__code="R1").order_by("ts").values_list("consumption", "flag"))
+    assert [c for c, _ in stored] == [0.0, 10.0, 10.0, 5.0, 10.0]
+    assert stored[3][1] == "counter reset at 00:45, corrected"
+    assert MeterRollup.objects.get(meter__code="R1", period="day").consumption == 35.0
+
+
+def test_late_register_reading_recomputes_the_next_interval(site):
+    ingest(readings_file(site, ["R1,2023-01-01 00:00,100", "R1,2023-01-01 00:30,130"]))
+    ingest(readings_file(site, ["R1,2023-01-01 00:15,110"], "late.csv"))
+    assert list(
+        Reading.objects.filter(meter__code="R1").order_by("ts").values_list("consumption", flat=True)
+    ) == [0.0, 10.0, 20.0]
+    assert MeterRollup.objects.get(meter__code="R1", period="hour").consumption == 30.0
+
+
+def test_unknown_meters_and_bad_values_are_quarantined_with_their_reason(site):
+    path = readings_file(
+        site,
+        ["NOPE,2023-01-01 00:00,1", "E1,2023-01-01 00:00,abc", "E1,yesterday,1", "E1,2023-01-01 00:15,-3"],
+    )
+    result = ingest(path)
+    assert (result.accepted, result.quarantined) == (0, 4)
+    reasons = sorted(QuarantinedReading.objects.values_list("meter_code", "reason"))
+    assert reasons == [
+        ("E1", "'abc' is not a number"),
+        ("E1", "'yesterday' is not a timestamp"),
+        ("E1", "negative interval value"),
+        ("NOPE", "unknown meter 'NOPE'"),
+    ]
+
+
+def test_a_conflicting_duplicate_keeps_the_first_value(site):
+    ingest(readings_file(site, ["E1,2023-01-01 00:00,5"]))
+    result = ingest(readings_file(site, ["E1,2023-01-01 00:00,7"], "again.csv"))
+    assert (result.accepted, result.conflicts, result.quarantined) == (0, 1, 1)
+    assert Reading.objects.get().raw == 5.0
+    assert QuarantinedReading.objects.get().reason == "conflict: stored 5, received 7 (first value kept)"
+
+
+def test_future_readings_are_quarantined(site):
+    readings = [RawReading("E1", datetime(2030, 1, 1, tzinfo=SH), 1.0, "1", 2)]
+    result = services.readings_ingest(readings=readings, source="http", now=T0)
+    assert result.quarantined == 1
+    assert QuarantinedReading.objects.get().reason == "timestamp is in the future"
+
+
+def test_hand_made_building_eui_kgce_and_co2(site):
+    # 12 monthly readings of 83,333.3 kWh (1,000,000 kWh) and 12 of 833.33 m3 gas (10,000 m3) in 2023.
+    lines = []
+    for month in range(1, 13):
+        lines.append(f"E1,2023-{month:02d}-01 00:00,{1_000_000 / 12}")
+        lines.append(f"G1,2023-{month:02d}-01 00:00,{10_000 / 12}")
+    ingest(readings_file(site, lines))
+    (b1,) = [m for m in selectors.metrics_for_year(year=2023) if m.values["id"] == "B1"]
+    v = b1.values
+    assert v["eui_kgce_per_m2"] == pytest.approx(13.5043, abs=1e-4)  # 135,043 kgce / 10,000 m2
+    assert v["co2_t"] == pytest.approx(441.6219, abs=1e-4)  # 420 + 21.6219
+    assert v["eui_kwh_per_m2"] == pytest.approx((1_000_000 + 12_143 * 29_307 / 3_600) / 10_000, abs=1e-3)
+    assert (v["quota_id"], v["quota_status"], v["quota_constraint"]) == (
+        "db31-1341-office-i",
+        "over_guide",
+        14.0,
+    )
+    assert v["audit_due"] is None  # exactly 10,000 m2: the duty starts above it
+
+
+def test_a_token_for_building_a_cannot_post_for_building_b(site, client):
+    _, token = services.gateway_create(name="gw-b1", building_codes=["B1"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    body = {"readings": [{"meter": "E2", "timestamp": "2023-01-01T00:00:00+08:00", "value": 5}]}
+    denied = client.post("/api/readings", body, content_type="application/json", **auth)
+    assert denied.status_code == 403
+    assert "may not post readings for meters E2" in denied.json()["detail"]
+    mixed = {
+        "readings": [{"meter": "E1", "timestamp": "2023-01-01T00:00:00+08:00", "value": 5}, *body["readings"]]
+    }
+    assert client.post("/api/readings", mixed, content_type="application/json", **auth).status_code == 403
+    assert Reading.objects.count() == 0  # nothing from a refused request
+    own = {
+        "readings": [
+            {"meter": "E1", "timestamp": "2023-01-01T00:00:00+08:00", "value": 5},
+            {"meter": "E1", "timestamp": "2023-01-01T00:15:00+08:00", "value": "n/a"},
+        ]
+    }
+    ok = client.post("/api/readings", own, content_type="application/json", **auth)
+    assert ok.status_code == 200
+    assert (ok.json()["accepted"], ok.json()["quarantined"]) == (1, 1)
+    assert client.post("/api/readings", own, content_type="application/json").status_code == 401
+    bad = {"HTTP_AUTHORIZATION": "Bearer not-a-token"}
+    assert client.post("/api/readings", own, content_type="application/json", **bad).status_code == 401
+
+
+def test_registry_rejects_bad_rows_whole(tmp_path, reference_loaded):
+    path = tmp_path / "b.csv"
+    path.write_text(BUILDINGS + "B3,,hotel,abc,,,,\n", encoding="utf-8")
+    parsed = read_buildings_file(path)
+    assert parsed.rows == []
+    assert [str(e) for e in parsed.errors] == [
+        "b.csv, row 4: field name: is missing; field floor_area_m2: 'abc' is not a number"
+    ]
+
+
+def test_meter_of_an_unknown_building_rejects_the_file(site):
+    path = site / "m2.csv"
+    path.write_text("id,building_id,energy_class,unit\nX1,B9,electricity,kWh\n", encoding="utf-8")
+    outcome = services.meters_import(rows=read_meters_file(path).rows, label="m2.csv")
+    assert [str(e) for e in outcome.errors] == ["m2.csv, row 2: field building_id: unknown building 'B9'"]
+
+
+def test_coverage_and_peer_percentile(site):
+    lines = [f"E1,{(T0 + timedelta(minutes=15 * i)):%Y-%m-%d %H:%M},1" for i in range(96)]
+    lines += [f"E2,{(T0 + timedelta(minutes=15 * i)):%Y-%m-%d %H:%M},1" for i in range(48)]
+    ingest(readings_file(site, lines))
+    b1 = next(b for b in selectors.metrics_for_year(year=2023) if b.values["id"] == "B1")
+    # 96 readings against B1's 3 physical meters (E1, G1, R1) x 35,040 expected in 2023
+    assert b1.values["coverage_pct"] == pytest.approx(100 * 96 / (3 * 35_040), abs=0.005)
+    assert b1.values["peer_percentile"] == 50  # alone in its category
