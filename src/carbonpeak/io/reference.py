@@ -239,11 +239,11 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
         for number, row in enumerate(t.rows, start=2)
     }
     for issue in library.check():
-        row = row_of.get((issue.file, issue.key), issue.row)
-        message = f"row {issue.key}: {issue.message}" if issue.key and row is None else issue.message
+        located = row_of.get((issue.file, issue.key), issue.row)
+        message = f"row {issue.key}: {issue.message}" if issue.key and located is None else issue.message
         issues.append(
             DataIssue(
-                file_of.get(issue.file, issue.file), row, issue.field, message, issue.severity, issue.key
+                file_of.get(issue.file, issue.file), located, issue.field, message, issue.severity, issue.key
             )
         )
     return ReferenceData(data_dir, manifest, tables, issues, None if issues else library)

@@ -17,7 +17,8 @@ from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.inventory import compute_inventory
 from carbonpeak.core.inventory.intensity import coal_rates, compute_intensities
 from carbonpeak.core.inventory.report import inventory_document
-from carbonpeak.io.inventory import RowError, read_activity_file
+from carbonpeak.io.inventory import read_activity_file
+from carbonpeak.io.tabular import RowError
 from carbonpeak.web.inventory.models import ActivityDataset, ActivityRow, InventoryRun, StatisticRow
 from carbonpeak.web.inventory.selectors import dataset_records
 from carbonpeak.web.reference.selectors import factor_library, latest_versions
