@@ -344,6 +344,128 @@ def cmd_inventory_compute(args: argparse.Namespace) -> int:
     return 0
 
 
+def _registry_import(path: Path, kind: str) -> int:
+    from carbonpeak.io.buildings import read_buildings_file, read_meters_file
+    from carbonpeak.web.buildings.services import buildings_import, meters_import
+
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    parsed = (read_buildings_file if kind == "buildings" else read_meters_file)(path)
+    errors = parsed.errors
+    if not errors:
+        outcome = (
+            buildings_import(rows=parsed.rows)
+            if kind == "buildings"
+            else meters_import(rows=parsed.rows, label=path.name)
+        )
+        errors = outcome.errors
+    if errors:
+        for error in errors:
+            print(f"carbonpeak: error: {error}", file=sys.stderr)
+        return 1
+    print(f"{kind}: {outcome.created} created, {outcome.updated} updated ({path.name})")
+    return 0
+
+
+def cmd_buildings_import(args: argparse.Namespace) -> int:
+    """Import a building registry file (all rows or none)."""
+    _django()
+    _require_migrated()
+    return _registry_import(Path(args.file), "buildings")
+
+
+def cmd_meters_import(args: argparse.Namespace) -> int:
+    """Import a meter file (all rows or none)."""
+    _django()
+    _require_migrated()
+    return _registry_import(Path(args.file), "meters")
+
+
+def cmd_readings_import(args: argparse.Namespace) -> int:
+    """Import readings (idempotent); unusable readings are quarantined with their reason."""
+    _django()
+    _require_migrated()
+    from carbonpeak.io.buildings import read_readings_file
+    from carbonpeak.web.buildings.services import readings_ingest
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    readings, problem = read_readings_file(path)
+    if problem is not None:
+        return _fail(str(problem))
+    result = readings_ingest(readings=readings, source="file")
+    print(
+        f"{path.name}: {result.received} received, {result.accepted} accepted, "
+        f"{result.duplicates} duplicates, "
+        f"{result.conflicts} conflicts, {result.quarantined} quarantined, {result.corrected} corrected"
+    )
+    return 0
+
+
+def cmd_buildings_metrics(args: argparse.Namespace) -> int:
+    """Print each building's metrics for a year."""
+    _django()
+    _require_migrated()
+    from carbonpeak.web.buildings.selectors import metrics_for_year
+
+    rows = [m.values for m in metrics_for_year(year=args.year)]
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{'id':<12}{'use':<20}{'m2':>10}{'kWh/m2':>10}{'kgce/m2':>10}{'tCO2':>12}  quota")
+    for r in rows:
+        eui = r["eui_kwh_per_m2"]
+        kgce = r["eui_kgce_per_m2"]
+        print(
+            f"{r['id']:<12}{r['primary_use']:<20}{r['floor_area_m2']:>10,.0f}"
+            f"{(f'{eui:.1f}' if eui is not None else '-'):>10}"
+            f"{(f'{kgce:.2f}' if kgce is not None else '-'):>10}"
+            f"{(r['co2_t'] or 0):>12,.1f}  {r['quota_status']}"
+        )
+    return 0
+
+
+def cmd_gateway_create(args: argparse.Namespace) -> int:
+    """Create a meter gateway for some buildings and print its token once."""
+    _django()
+    _require_migrated()
+    from carbonpeak.web.buildings.services import gateway_create
+
+    try:
+        gateway, token = gateway_create(name=args.name, building_codes=args.buildings.split(","))
+    except ValueError as exc:
+        return _fail(str(exc))
+    print(f"gateway {gateway.name}: token {token}  (shown once; only its hash is stored)")
+    return 0
+
+
+def cmd_mqtt_subscribe(args: argparse.Namespace) -> int:
+    """Subscribe to gateway topics and ingest readings until stopped (or for --seconds)."""
+    _django()
+    _require_migrated()
+    import time
+
+    from carbonpeak.web.buildings.mqtt import MqttIngestor, connect
+
+    ingestor = MqttIngestor()
+    try:
+        client = connect(ingestor, host=args.host, port=args.port, topic=args.topic)
+    except OSError as exc:
+        return _fail(f"cannot reach the MQTT broker at {args.host}:{args.port}: {exc.strerror or exc}")
+    print(f"subscribed to {args.topic} on {args.host}:{args.port}", flush=True)
+    stop = time.monotonic() + args.seconds if args.seconds else None
+    try:
+        while stop is None or time.monotonic() < stop:
+            ingestor.drain(wait=1.0)
+    finally:
+        client.loop_stop()
+        client.disconnect()
+    totals = ingestor.totals
+    print(f"mqtt: {totals.received} received, {totals.accepted} accepted, {totals.quarantined} quarantined")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run a Django management command (e.g. createsuperuser, changepassword)."""
     _django()
@@ -414,6 +536,46 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--out", required=True)
     template.set_defaults(func=cmd_inventory_template)
 
+    buildings = commands.add_parser("buildings", help="building registry and metrics")
+    buildings_commands = buildings.add_subparsers(
+        dest="buildings_command", metavar="ACTION", parser_class=_Parser
+    )
+    b_import = buildings_commands.add_parser("import", help="import a building registry file (.csv/.xlsx)")
+    b_import.add_argument("file")
+    b_import.set_defaults(func=cmd_buildings_import)
+    b_metrics = buildings_commands.add_parser("metrics", help="print each building's metrics for a year")
+    b_metrics.add_argument("--year", type=int, required=True)
+    b_metrics.add_argument("--format", choices=["json", "table"], default="table")
+    b_metrics.set_defaults(func=cmd_buildings_metrics)
+    meters = commands.add_parser("meters", help="meters")
+    meters_commands = meters.add_subparsers(dest="meters_command", metavar="ACTION", parser_class=_Parser)
+    m_import = meters_commands.add_parser("import", help="import a meter file (.csv/.xlsx)")
+    m_import.add_argument("file")
+    m_import.set_defaults(func=cmd_meters_import)
+    readings = commands.add_parser("readings", help="meter readings")
+    readings_commands = readings.add_subparsers(
+        dest="readings_command", metavar="ACTION", parser_class=_Parser
+    )
+    r_import = readings_commands.add_parser(
+        "import", help="import readings, long or wide format (idempotent)"
+    )
+    r_import.add_argument("file")
+    r_import.set_defaults(func=cmd_readings_import)
+    gateway = commands.add_parser("gateway", help="meter gateways")
+    gateway_commands = gateway.add_subparsers(dest="gateway_command", metavar="ACTION", parser_class=_Parser)
+    g_create = gateway_commands.add_parser("create", help="create a gateway and print its token")
+    g_create.add_argument("name")
+    g_create.add_argument("--buildings", required=True, help="comma-separated building ids")
+    g_create.set_defaults(func=cmd_gateway_create)
+    mqtt = commands.add_parser("mqtt", help="MQTT ingest")
+    mqtt_commands = mqtt.add_subparsers(dest="mqtt_command", metavar="ACTION", parser_class=_Parser)
+    subscribe = mqtt_commands.add_parser("subscribe", help="subscribe to gateway topics and ingest readings")
+    subscribe.add_argument("--host", default="127.0.0.1")
+    subscribe.add_argument("--port", type=int, default=1883)
+    subscribe.add_argument("--topic", default="carbonpeak/#")
+    subscribe.add_argument("--seconds", type=float, help="stop after this long (default: run until stopped)")
+    subscribe.set_defaults(func=cmd_mqtt_subscribe)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -427,6 +589,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         if args.command == "data":
             parser.error("choose an action: carbonpeak data validate")
+        if args.command in ("buildings", "meters", "readings", "gateway", "mqtt"):
+            parser.error(f"choose an action: carbonpeak {args.command} --help")
         if args.command == "inventory":
             parser.error("choose an action: carbonpeak inventory compute|template")
         if args.command == "plan":
