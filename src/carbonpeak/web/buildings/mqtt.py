@@ -129,9 +129,10 @@ def connect(
 ) -> Any:
     """Connect, subscribe with QoS 1 and start paho's network thread; returns the client."""
     import paho.mqtt.client as mqtt
+    from paho.mqtt.enums import CallbackAPIVersion
 
     subscribed = queue.Queue[bool]()
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
     client.on_message = ingestor.on_message
 
     def on_connect(c: Any, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
