@@ -83,6 +83,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     loaded = _plan_store(REFERENCE_PLAN)
     print(f"plan: {loaded}")
     print(f"inventory: {_demo_inventory()}")
+    if args.buildings:
+        print(f"buildings: {_demo_buildings(args.buildings, args.seed)}", flush=True)
     login = demo_user_ensure(credentials_file=Path(settings.DATA_DIR) / "demo-login.txt")
     print(
         f"demo login: user {login.username}  password {login.password}"
@@ -192,6 +194,52 @@ def _demo_inventory() -> str:
         run = inventory_run_create(dataset=result.dataset)
         return f"synthetic Yangpu 2015-2024 imported, run {run.pk} computed"
     return f"synthetic Yangpu 2015-2024 already present (run {run.pk})"
+
+
+def _demo_buildings(count: int, seed: int) -> str:
+    """Generate the synthetic buildings and feed their readings through the normal ingest path."""
+    import time
+
+    from carbonpeak.demo.buildings import reference_buildings
+    from carbonpeak.io.buildings import RawReading
+    from carbonpeak.web.buildings.models import Building
+    from carbonpeak.web.buildings.services import buildings_import, meters_import, readings_ingest
+
+    if Building.objects.filter(synthetic=True).count() >= count:
+        return f"{count} synthetic buildings already present"
+    started = time.perf_counter()
+    buildings, meters = reference_buildings(count, seed=seed)
+    buildings_import(rows=buildings, synthetic=True)
+    outcome = meters_import(
+        rows=[
+            {
+                **m.row,
+                "row": i,
+                "multiplier": 1.0,
+                "register_max": m.row.get("register_max"),
+                "it_load": m.row.get("it_load", False),
+                "virtual": [],
+            }
+            for i, m in enumerate(meters, start=2)
+        ],
+        label="demo meters",
+    )
+    if outcome.errors:
+        raise SystemExit(_fail(f"synthetic meters rejected: {outcome.errors[0]}"))
+    accepted = quarantined = 0
+    for meter in meters:
+        raws = [
+            RawReading(meter.row["id"], ts, float(v), "", i)
+            for i, (ts, v) in enumerate(zip(meter.stamps, meter.values.tolist(), strict=True))
+        ]
+        result = readings_ingest(readings=raws, source="demo")
+        accepted += result.accepted
+        quarantined += result.quarantined
+    seconds = time.perf_counter() - started
+    return (
+        f"{len(buildings)} synthetic buildings, {len(meters)} meters, {accepted:,} readings accepted, "
+        f"{quarantined} quarantined ({seconds:.0f} s, {accepted / seconds:,.0f} readings/s)"
+    )
 
 
 def _read_plan(path: Path) -> object:
@@ -488,6 +536,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     demo = commands.add_parser("demo", help="migrate the database and load the reference district")
+    demo.add_argument(
+        "--buildings",
+        type=int,
+        default=300,
+        help="synthetic buildings with a year of 15-minute data (0 for none; default 300)",
+    )
+    demo.add_argument("--seed", type=int, default=20221231, help="seed of the synthetic data")
     demo.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
     demo.add_argument("--port", type=int, default=8000, help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)

@@ -18,10 +18,12 @@ References
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
 
 ROLLOVER_BAND = 0.10
 """A fall counts as a rollover when the previous value was within this share of the register maximum."""
@@ -56,7 +58,10 @@ class Checked:
 def spikes_median_multiple(
     values: Sequence[float], *, factor: float = 10.0, window: float = 96
 ) -> list[bool]:
-    """Flag values above ``factor`` times the median of the preceding ``window`` non-zero values.
+    """Flag values above ``factor`` times the median of the preceding ``window`` positive values.
+
+    The trailing median (pandas' rolling median) ignores zeros, since an idle meter has no scale, and
+    needs at least 4 positive values before it can flag anything.
 
     Parameters
     ----------
@@ -64,7 +69,7 @@ def spikes_median_multiple(
         Interval consumptions in time order [meter unit].
     factor : float
         Multiple of the rolling median that counts as a spike [-].
-    window : int
+    window : float
         Number of preceding intervals in the median (96 = one day of 15-minute data).
 
     References
@@ -72,15 +77,13 @@ def spikes_median_multiple(
     .. [1] Hampel, F. R. (1974). The influence curve and its role in robust estimation. JASA 69(346),
        doi:10.1080/01621459.1974.10482962 (median-based outlier screening).
     """
-    flags = []
-    history: list[float] = []
-    for value in values:
-        nonzero = [v for v in history[-int(window) :] if v > 0]
-        median = statistics.median(nonzero) if len(nonzero) >= 4 else None
-        flags.append(median is not None and value > factor * median)
-        if not flags[-1]:
-            history.append(value)
-    return flags
+    data = np.asarray(values, dtype=float)
+    if data.size == 0:
+        return []
+    scale = pd.Series(np.where(data > 0, data, np.nan))  # zeros carry no scale
+    medians = scale.rolling(int(window), min_periods=4).median().shift(1).to_numpy()
+    flags = ~np.isnan(medians) & (data > factor * medians)
+    return [bool(f) for f in flags]
 
 
 def spikes_absolute_max(values: Sequence[float], *, limit: float = float("inf")) -> list[bool]:

@@ -14,14 +14,13 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Sum
-from django.db.models.functions import TruncDay, TruncHour, TruncMonth
 from django.utils import timezone
 
 from carbonpeak.core.buildings.readings import Reading as CoreReading
@@ -31,7 +30,6 @@ from carbonpeak.io.tabular import RowError
 from carbonpeak.web.buildings.models import Building, Gateway, Meter, MeterRollup, QuarantinedReading, Reading
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TRUNC = {MeterRollup.HOUR: TruncHour, MeterRollup.DAY: TruncDay, MeterRollup.MONTH: TruncMonth}
 
 
 @dataclass
@@ -71,6 +69,11 @@ def buildings_import(*, rows: Sequence[dict[str, Any]], synthetic: bool = False)
     with transaction.atomic():
         for row in rows:
             values = {f: row.get(f) for f in fields}
+            for text in ("address", "street", "owner", "operator"):
+                values[text] = values[text] or ""
+            values["secondary_uses"] = values["secondary_uses"] or []
+            values["public_institution"] = bool(values["public_institution"])
+            values["publishable"] = bool(values["publishable"])
             values["synthetic"] = synthetic or row.get("quality") == "synthetic"
             _, created = Building.objects.update_or_create(code=row["id"], defaults=values)
             outcome.created += created
@@ -160,7 +163,8 @@ def readings_ingest(
     result = IngestResult(received=len(items))
     meters = {m.code: m for m in Meter.objects.filter(code__in={r.meter for r in items})}
     parked: list[QuarantinedReading] = []
-    by_meter: dict[Meter, dict[datetime, RawReading]] = defaultdict(dict)
+    by_meter: dict[int, dict[datetime, RawReading]] = defaultdict(dict)
+    meter_of: dict[int, Meter] = {}
     for item in items:
         meter = meters.get(item.meter)
         if item.problem:
@@ -198,9 +202,11 @@ def readings_ingest(
         else:
             if item.timestamp is None or item.value is None:  # pragma: no cover - parsed readings have both
                 raise AssertionError("a reading without a problem has a time and a value")
-            seen = by_meter[meter].get(item.timestamp)
+            batch = by_meter[meter.pk]
+            meter_of[meter.pk] = meter
+            seen = batch.get(item.timestamp)
             if seen is None:
-                by_meter[meter][item.timestamp] = item
+                batch[item.timestamp] = item
             elif seen.value != item.value:
                 result.conflicts += 1
                 parked.append(
@@ -219,7 +225,8 @@ def readings_ingest(
     new_rows: list[tuple[int, datetime, float, float, str]] = []
     touched: dict[int, list[datetime]] = {}
     with transaction.atomic():
-        for meter, batch in by_meter.items():
+        for meter_pk, batch in by_meter.items():
+            meter = meter_of[meter_pk]
             stamps = sorted(batch)
             existing = dict(
                 Reading.objects.filter(meter=meter, ts__gte=stamps[0], ts__lte=stamps[-1]).values_list(
@@ -327,10 +334,11 @@ def _bulk_insert(rows: list[tuple[int, datetime, float, float, str]]) -> None:
             ) as copy:
                 copy.write(buffer.getvalue())
         else:
-            adapt = connection.ops.adapt_datetimefield_value
+            to_db = _db_time_converter()
             cursor.executemany(  # the table name is the model's own, never user input
-                f"INSERT INTO {table} (meter_id, ts, raw, consumption, flag) VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
-                [(m, adapt(ts), raw, c, f) for m, ts, raw, c, f in rows],
+                f"INSERT INTO {table} (meter_id, ts, raw, consumption, flag) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s)",
+                [(m, to_db(ts), raw, c, f) for m, ts, raw, c, f in rows],
             )
 
 
@@ -358,33 +366,68 @@ def _next_bucket(start: datetime, period: str) -> datetime:
 
 
 def rollups_refresh(*, ranges: dict[int, list[datetime]]) -> None:
-    """Recompute the hourly, daily and monthly rollups of each meter over the buckets its new data touched."""
+    """Recompute the hourly, daily and monthly rollups of each meter over the buckets its new data touched.
+
+    The readings of the touched months are read once and bucketed in Asia/Shanghai time with pandas; the
+    rollups of those buckets are replaced in one statement per period.
+    """
     for meter_id, (first, last) in ranges.items():
-        for period, trunc in TRUNC.items():
-            start = _bucket(first, period)
-            end = _next_bucket(_bucket(last, period), period)
-            MeterRollup.objects.filter(
-                meter_id=meter_id, period=period, start__gte=start, start__lt=end
-            ).delete()
-            sums = (
-                Reading.objects.filter(meter_id=meter_id, ts__gte=start, ts__lt=end)
-                .annotate(bucket=trunc("ts", tzinfo=SHANGHAI))
-                .values("bucket")
-                .annotate(total=Sum("consumption"), n=Count("id"))
+        start = _bucket(first, MeterRollup.MONTH)
+        end = _next_bucket(_bucket(last, MeterRollup.MONTH), MeterRollup.MONTH)
+        query = Reading.objects.filter(meter_id=meter_id, ts__gte=start, ts__lt=end)
+        pairs = list(query.values_list("ts", "consumption"))
+        index = pd.DatetimeIndex([ts for ts, _ in pairs]).tz_convert(SHANGHAI)
+        series = pd.Series([c for _, c in pairs], index=index, dtype=float)
+        for period in (MeterRollup.HOUR, MeterRollup.DAY, MeterRollup.MONTH):
+            low, high = _bucket(first, period), _next_bucket(_bucket(last, period), period)
+            part = series[(series.index >= low) & (series.index < high)]
+            stamps = pd.DatetimeIndex(part.index)
+            days = stamps.floor("D")
+            if period == MeterRollup.HOUR:
+                keys = stamps.floor("h")
+            elif period == MeterRollup.DAY:
+                keys = days
+            else:
+                month_of = {day: day.replace(day=1) for day in days.unique()}
+                keys = pd.DatetimeIndex([month_of[day] for day in days])
+            grouped = part.groupby(keys).agg(["sum", "count"])
+            stale = MeterRollup.objects.filter(
+                meter_id=meter_id, period=period, start__gte=low, start__lt=high
             )
-            MeterRollup.objects.bulk_create(
-                [
-                    MeterRollup(
-                        meter_id=meter_id,
-                        period=period,
-                        start=s["bucket"],
-                        consumption=s["total"],
-                        readings=s["n"],
+            stale.delete()
+            n = len(grouped)
+            _insert_rollups(
+                list(
+                    zip(
+                        [meter_id] * n,
+                        [period] * n,
+                        pd.DatetimeIndex(grouped.index).to_pydatetime(),
+                        grouped["sum"].tolist(),
+                        grouped["count"].tolist(),
+                        strict=True,
                     )
-                    for s in sums
-                ],
-                batch_size=2000,
+                )
             )
+
+
+def _insert_rollups(rows: list[tuple[int, str, datetime, float, int]]) -> None:
+    if not rows:
+        return
+    table = MeterRollup._meta.db_table
+    to_db = _db_time_converter()
+    with connection.cursor() as cursor:
+        cursor.executemany(  # the table name is the model's own, never user input
+            f"INSERT INTO {table} (meter_id, period, start, consumption, readings) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, %s)",
+            [(m, p, to_db(ts), c, n) for m, p, ts, c, n in rows],
+        )
+
+
+def _db_time_converter() -> Any:
+    """Timestamps as the database stores them (UTC; SQLite keeps naive ISO text, exactly as Django does)."""
+    if connection.vendor == "sqlite":
+        return lambda ts: ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return lambda ts: ts
 
 
 def token_hash(token: str) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reference/", include("carbonpeak.web.reference.urls")),
     path("plan/", include("carbonpeak.web.plan.urls")),
     path("inventory/", include("carbonpeak.web.inventory.urls")),
+    path("buildings/", include("carbonpeak.web.buildings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,38 @@
+// Building charts: hourly load by sub-metering category, monthly bars, and the district map.
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.echarts) { return; }
+  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+  var en = document.documentElement.lang === "en";
+  var profile = data("profile-data");
+  if (profile) {
+    var load = window.echarts.init(document.getElementById("load-chart"));
+    load.setOption({
+      tooltip: { trigger: "axis" }, legend: { bottom: 0, type: "scroll" }, grid: { left: 60, right: 20, top: 20, bottom: 70 },
+      xAxis: { type: "category", data: profile.hours }, yAxis: { type: "value", name: "kWh" },
+      series: profile.series.map(function (s) {
+        return { type: "line", stack: "load", areaStyle: {}, symbol: "none", name: en ? s.name_en : s.name, data: s.data };
+      })
+    });
+    document.getElementById("load-chart").dataset.rendered = String(profile.series.length);
+    var monthly = data("monthly-data");
+    var bars = window.echarts.init(document.getElementById("monthly-chart"));
+    bars.setOption({
+      tooltip: { trigger: "axis" }, legend: { bottom: 0 }, grid: { left: 70, right: 20, top: 20, bottom: 50 },
+      xAxis: { type: "category", data: monthly.months.map(String) }, yAxis: { type: "value" },
+      series: monthly.series.map(function (s) { return { type: "bar", name: s.energy_class + " (" + s.unit + ")", data: s.data }; })
+    });
+  }
+  var points = data("map-data");
+  if (points) {
+    var colour = { over_constraint: "#b3261e", over_guide: "#b26a00", within_guide: "#1d7a57", no_quota: "#9aa6ab" };
+    var map = window.echarts.init(document.getElementById("map-chart"));
+    map.setOption({
+      tooltip: { formatter: function (p) { return p.data.name + "<br>" + p.data.status + (p.data.eui ? "<br>" + p.data.eui.toFixed(2) + " kgce/m²" : ""); } },
+      xAxis: { type: "value", scale: true, name: "lon" }, yAxis: { type: "value", scale: true, name: "lat" },
+      series: [{ type: "scatter", symbolSize: 9, data: points.map(function (p) {
+        return { value: [p.lon, p.lat], name: p.id + " " + p.name, status: p.status, eui: p.eui, itemStyle: { color: colour[p.status] } };
+      }) }]
+    });
+    document.getElementById("map-chart").dataset.rendered = String(points.length);
+  }
+});
