@@ -110,12 +110,12 @@ def test_serve_refuses_an_unmigrated_database(tmp_path):
 
 
 def test_demo_builds_the_reference_district_in_a_wal_sqlite_file(tmp_path):
-    first = run("demo", data_dir=tmp_path)
+    first = run("demo", "--buildings", "0", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "reference data: 6 table versions loaded, 0 already present" in first.stdout
     password = (tmp_path / "demo-login.txt").read_text().strip()
     assert f"demo login: user demo  password {password}" in first.stdout
-    second = run("demo", data_dir=tmp_path)
+    second = run("demo", "--buildings", "0", data_dir=tmp_path)
     assert "0 table versions loaded, 6 already present" in second.stdout
     assert password in second.stdout
     with sqlite3.connect(tmp_path / "carbonpeak.sqlite3") as db:

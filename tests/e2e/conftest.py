@@ -59,7 +59,7 @@ def server(tmp_path_factory) -> Iterator[Server]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["CARBONPEAK_DATA_DIR"] = str(data_dir)
     port = _free_port()
-    demo = [CARBONPEAK, "demo", "--port", str(port)]
+    demo = [CARBONPEAK, "demo", "--port", str(port), "--buildings", "3"]
     subprocess.run(demo, env=env, check=True, capture_output=True, timeout=180)
     log = (data_dir / "serve.log").open("w")
     process = subprocess.Popen([CARBONPEAK, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)

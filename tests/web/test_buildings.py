@@ -200,3 +200,23 @@ def test_coverage_and_peer_percentile(site):
     # 96 readings against B1's 3 physical meters (E1, G1, R1) x 35,040 expected in 2023
     assert b1.values["coverage_pct"] == pytest.approx(100 * 96 / (3 * 35_040), abs=0.005)
     assert b1.values["peer_percentile"] == 50  # alone in its category
+
+
+def test_main_meters_are_chosen_per_energy_class(site, tmp_path):
+    # B1 has a gas `total` meter, and electricity only as sub-meters (E1 is `total`, R1 is under hvac):
+    # a sub-metered class must not be dropped because another class has a total meter.
+    from carbonpeak.web.buildings.models import Building
+
+    path = tmp_path / "m3.csv"
+    path.write_text(
+        "id,building_id,energy_class,unit,category\nS1,B2,electricity,kWh,hvac\n"
+        "S2,B2,electricity,kWh,hvac.plant\nS3,B2,electricity,kWh,lighting_sockets\n"
+        "S4,B2,gas,m3,total\n",
+        encoding="utf-8",
+    )
+    assert services.meters_import(rows=read_meters_file(path).rows).errors == []
+    b2 = Building.objects.get(code="B2")
+    # E2 is B2's electricity total meter, so the electricity sub-meters are not added to it.
+    assert sorted(m.code for m in selectors.main_meters(b2)) == ["E2", "S4"]
+    b2.meters.filter(code="E2").delete()
+    assert sorted(m.code for m in selectors.main_meters(b2)) == ["S1", "S3", "S4"]  # S2 sits under metered S1

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Sum
 
-from carbonpeak.core.buildings.categories import CATEGORIES
+from carbonpeak.core.buildings.categories import CATEGORIES, ancestors
 from carbonpeak.core.buildings.metrics import (
     Quota,
     building_energy,
@@ -31,10 +31,22 @@ AUDIT_AREA_M2 = 10_000.0
 
 
 def main_meters(building: Building) -> list[Meter]:
-    """Meters whose sum is the building's consumption: ``total`` meters, else the first-level sub-meters."""
+    """Meters whose sum is the building's consumption, per energy class.
+
+    For each energy class: its ``total`` meters when it has any; otherwise its sub-meters whose category has
+    no metered ancestor in that class, so a metered parent and its metered children are not counted twice.
+    """
     physical = [m for m in building.meters.all() if not m.virtual]
-    totals = [m for m in physical if m.category == "total"]
-    return totals or [m for m in physical if not CATEGORIES[m.category].parent]
+    chosen = []
+    for energy_class in sorted({m.energy_class for m in physical}):
+        meters = [m for m in physical if m.energy_class == energy_class]
+        totals = [m for m in meters if m.category == "total"]
+        if totals:
+            chosen += totals
+            continue
+        metered = {m.category for m in meters}
+        chosen += [m for m in meters if not any(a in metered for a in ancestors(m.category)[1:])]
+    return chosen
 
 
 def quotas_by_use() -> dict[str, Quota]:
