@@ -11,6 +11,9 @@ VENDOR := src/carbonpeak/web/portal/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/carbonpeak
+# Synthetic buildings loaded by `make demo` (each with a year of 15-minute data). `carbonpeak demo` alone
+# defaults to 300; make demo uses fewer so that a cold start serves within 5 minutes on SQLite.
+DEMO_BUILDINGS ?= 40
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help demo test lint types contract data-check test-unit test-web test-web-pg test-browser assets messages lock clean
@@ -47,7 +50,7 @@ $(VENDOR)/.stamp: node_modules/.package-lock.json
 assets: $(VENDOR)/.stamp
 
 demo: $(VENV)/.installed-runtime assets
-	$(BIN)/carbonpeak demo --host $(HOST) --port $(PORT)
+	$(BIN)/carbonpeak demo --host $(HOST) --port $(PORT) --buildings $(DEMO_BUILDINGS)
 	$(BIN)/carbonpeak serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
