@@ -21,10 +21,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROLLOVER_BAND = 0.10
 """A fall counts as a rollover when the previous value was within this share of the register maximum."""
 
@@ -106,6 +108,104 @@ def detect_spikes(values: Sequence[float], *, rule: str = "median_multiple", **p
     return method(values, **params)
 
 
+@dataclass(frozen=True)
+class CheckedSeries:
+    """Vectorised result of :func:`check_series`: one entry per input reading, in input order."""
+
+    consumption: np.ndarray
+    """Interval consumption [meter unit x multiplier]; NaN where the reading is quarantined."""
+    reasons: list[str]
+    """Why each reading was quarantined; empty when accepted."""
+    flags: list[str]
+    """Correction notes on accepted readings (counter reset, rollover, first register reading)."""
+
+
+def _hhmm(ns: int) -> str:
+    return datetime.fromtimestamp(ns / 1e9, tz=SHANGHAI).strftime("%H:%M")
+
+
+def check_series(
+    timestamps_ns: np.ndarray,
+    values: np.ndarray,
+    *,
+    cumulative: bool,
+    multiplier: float = 1.0,
+    previous: tuple[int, float] | None = None,
+    register_max: float | None = None,
+    now_ns: int,
+    future_tolerance_ns: int = 30 * 60 * 10**9,
+    spike_rule: str | None = "median_multiple",
+    spike_params: dict[str, float] | None = None,
+    history: Sequence[float] = (),
+) -> CheckedSeries:
+    """Validate one meter's readings, vectorised (the rules are in the module docstring).
+
+    Parameters
+    ----------
+    timestamps_ns : numpy.ndarray of int64
+        Reading times as nanoseconds since the epoch, ascending.
+    values : numpy.ndarray of float
+        Raw values [meter unit].
+    cumulative : bool
+        ``True`` for a cumulative register, ``False`` for an interval meter.
+    multiplier : float
+        CT ratio or pulse weight [-].
+    previous : tuple of (int, float), optional
+        The last stored reading before these (time in ns, raw value), for a register's first difference.
+    register_max : float, optional
+        The register's maximum before it rolls over [meter unit].
+    now_ns : int
+        Current time [ns since the epoch]; later readings beyond the tolerance are rejected.
+    spike_rule, spike_params, history
+        As for :func:`detect_spikes`; ``history`` holds recent stored consumptions, oldest first.
+    """
+    n = len(values)
+    reasons = [""] * n
+    flags = [""] * n
+    consumption = np.full(n, np.nan)
+    future = timestamps_ns > now_ns + future_tolerance_ns
+    for k in np.flatnonzero(future):
+        reasons[k] = "timestamp is in the future"
+    live = np.flatnonzero(~future)
+    if not cumulative:
+        negative = live[values[live] < 0]
+        for k in negative:
+            reasons[k] = "negative interval value"
+        good = live[values[live] >= 0]
+        consumption[good] = values[good] * multiplier
+    elif live.size:
+        chain = values[live]
+        before = np.empty_like(chain)
+        before[1:] = chain[:-1]
+        before[0] = previous[1] if previous is not None else np.nan
+        delta = chain - before
+        used = np.where(delta >= 0, delta, np.nan)
+        falls = np.flatnonzero(delta < 0)
+        for j in falls:
+            k = live[j]
+            if register_max is not None and before[j] >= (1 - ROLLOVER_BAND) * register_max:
+                used[j] = register_max - before[j] + chain[j]
+                flags[k] = f"register rollover at {_hhmm(int(timestamps_ns[k]))}, corrected"
+            else:
+                used[j] = chain[j]
+                flags[k] = f"counter reset at {_hhmm(int(timestamps_ns[k]))}, corrected"
+        if previous is None:
+            used[0] = 0.0
+            flags[live[0]] = "first register reading: baseline"
+        consumption[live] = used * multiplier
+    if spike_rule:
+        accepted = np.flatnonzero(~np.isnan(consumption))
+        marks = detect_spikes(
+            [*history, *consumption[accepted].tolist()], rule=spike_rule, **(spike_params or {})
+        )[len(history) :]
+        for k, mark in zip(accepted, marks, strict=True):
+            if mark:
+                reasons[k] = f"spike ({spike_rule})"
+                consumption[k] = np.nan
+                flags[k] = ""
+    return CheckedSeries(consumption, reasons, flags)
+
+
 def check_readings(
     readings: Sequence[Reading],
     *,
@@ -119,7 +219,7 @@ def check_readings(
     spike_params: dict[str, float] | None = None,
     history: Sequence[float] = (),
 ) -> list[Checked]:
-    """Validate one meter's readings (time order) and compute interval consumption.
+    """Validate one meter's readings and compute interval consumption (objects over :func:`check_series`).
 
     Parameters
     ----------
@@ -141,51 +241,25 @@ def check_readings(
         Recent stored consumptions of the meter (oldest first), so a small batch is screened against them.
     """
     ordered = sorted(readings, key=lambda r: r.timestamp)
-    out: list[Checked] = []
-    last = previous
-    for reading in ordered:
-        if reading.timestamp > now + future_tolerance:
-            out.append(Checked(reading.timestamp, reading.value, None, reason="timestamp is in the future"))
-            continue
-        if not cumulative:
-            if reading.value < 0:
-                out.append(Checked(reading.timestamp, reading.value, None, reason="negative interval value"))
-            else:
-                out.append(Checked(reading.timestamp, reading.value, reading.value * multiplier))
-            continue
-        if last is None:
-            out.append(
-                Checked(reading.timestamp, reading.value, 0.0, flag="first register reading: baseline")
-            )
-        elif reading.value >= last.value:
-            out.append(Checked(reading.timestamp, reading.value, (reading.value - last.value) * multiplier))
-        elif register_max is not None and last.value >= (1 - ROLLOVER_BAND) * register_max:
-            delta = register_max - last.value + reading.value
-            out.append(
-                Checked(
-                    reading.timestamp,
-                    reading.value,
-                    delta * multiplier,
-                    flag=f"register rollover at {reading.timestamp:%H:%M}, corrected",
-                )
-            )
-        else:
-            out.append(
-                Checked(
-                    reading.timestamp,
-                    reading.value,
-                    reading.value * multiplier,
-                    flag=f"counter reset at {reading.timestamp:%H:%M}, corrected",
-                )
-            )
-        last = reading
-    if spike_rule:
-        accepted = [c for c in out if c.accepted and c.consumption is not None]
-        values = [c.consumption for c in accepted if c.consumption is not None]
-        marks = detect_spikes([*history, *values], rule=spike_rule, **(spike_params or {}))[len(history) :]
-        spiky = {c.timestamp for c, mark in zip(accepted, marks, strict=True) if mark}
-        out = [
-            Checked(c.timestamp, c.raw, None, reason=f"spike ({spike_rule})") if c.timestamp in spiky else c
-            for c in out
-        ]
-    return out
+    stamps = np.array([_ns(r.timestamp) for r in ordered], dtype=np.int64)
+    result = check_series(
+        stamps,
+        np.array([r.value for r in ordered], dtype=float),
+        cumulative=cumulative,
+        multiplier=multiplier,
+        previous=(_ns(previous.timestamp), previous.value) if previous is not None else None,
+        register_max=register_max,
+        now_ns=_ns(now),
+        future_tolerance_ns=int(future_tolerance.total_seconds() * 1e9),
+        spike_rule=spike_rule,
+        spike_params=spike_params,
+        history=history,
+    )
+    return [
+        Checked(r.timestamp, r.value, None if np.isnan(c) else float(c), flag, reason)
+        for r, c, flag, reason in zip(ordered, result.consumption, result.flags, result.reasons, strict=True)
+    ]
+
+
+def _ns(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000) * 1000

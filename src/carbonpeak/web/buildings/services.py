@@ -18,13 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from carbonpeak.core.buildings.readings import Reading as CoreReading
-from carbonpeak.core.buildings.readings import check_readings
+from carbonpeak.core.buildings.readings import check_series
 from carbonpeak.io.buildings import RawReading
 from carbonpeak.io.tabular import RowError
 from carbonpeak.web.buildings.models import Building, Gateway, Meter, MeterRollup, QuarantinedReading, Reading
@@ -222,8 +222,7 @@ def readings_ingest(
                 )
             else:
                 result.duplicates += 1
-    new_rows: list[tuple[int, datetime, float, float, str]] = []
-    touched: dict[int, list[datetime]] = {}
+    pending: list[_Accepted] = []
     with transaction.atomic():
         for meter_pk, batch in by_meter.items():
             meter = meter_of[meter_pk]
@@ -233,12 +232,12 @@ def readings_ingest(
                     "ts", "raw"
                 )
             )
-            fresh = []
+            fresh: list[datetime] = []
             for ts in stamps:
                 item = batch[ts]
                 stored = existing.get(ts)
                 if stored is None:
-                    fresh.append(CoreReading(ts, item.value))  # type: ignore[arg-type]
+                    fresh.append(ts)
                 elif stored == item.value:
                     result.duplicates += 1
                 else:
@@ -254,92 +253,171 @@ def readings_ingest(
                             now,
                         )
                     )
-            if not fresh:
-                continue
-            cumulative = meter.kind == "cumulative"
-            previous = Reading.objects.filter(meter=meter, ts__lt=fresh[0].timestamp).order_by("-ts").first()
-            history = list(
-                Reading.objects.filter(meter=meter, ts__lt=fresh[0].timestamp)
-                .order_by("-ts")
-                .values_list("consumption", flat=True)[:96]
-            )[::-1]
-            checked = check_readings(
-                fresh,
-                cumulative=cumulative,
-                multiplier=meter.multiplier,
-                previous=CoreReading(previous.ts, previous.raw) if previous else None,
-                register_max=meter.register_max,
-                now=now,
-                spike_rule=settings.BUILDINGS_SPIKE_RULE,
-                spike_params=settings.BUILDINGS_SPIKE_PARAMS,
-                history=history,
-            )
-            for c in checked:
-                if c.accepted and c.consumption is not None:
-                    new_rows.append((meter.pk, c.timestamp, c.raw, c.consumption, c.flag[:120]))
-                    result.corrected += bool(c.flag) and not c.flag.startswith("first register")
-                else:
-                    parked.append(
-                        _quarantine(meter, meter.code, c.timestamp, f"{c.raw:g}", c.reason, source, now)
-                    )
-            accepted = [c.timestamp for c in checked if c.accepted]
-            if accepted:
-                touched[meter.pk] = [min(accepted), max(accepted)]
-                if cumulative:
-                    end = _rederive_next(meter, max(accepted), checked)
-                    if end is not None:
-                        touched[meter.pk][1] = end
-        _bulk_insert(new_rows)
+            if fresh:
+                accepted = _check(meter, fresh, batch, now, source, parked, result)
+                if accepted is not None:
+                    pending.append(accepted)
+        _store(pending)
         QuarantinedReading.objects.bulk_create(parked, batch_size=2000)
-        rollups_refresh(ranges=touched)
-    result.accepted = len(new_rows)
+    result.accepted = sum(len(a.ts_ns) for a in pending)
     result.quarantined = len(parked)
     return result
 
 
-def _rederive_next(meter: Meter, last_new: datetime, checked: Sequence[Any]) -> datetime | None:
+@dataclass
+class _Accepted:
+    """One meter's accepted readings, as arrays, and what its rollups need."""
+
+    meter: Meter
+    ts_ns: np.ndarray
+    raw: np.ndarray
+    consumption: np.ndarray
+    flags: list[str]
+    months_were_empty: bool
+    rederived_until: datetime | None = None
+
+
+def _check(
+    meter: Meter,
+    fresh: list[datetime],
+    batch: dict[datetime, RawReading],
+    now: datetime,
+    source: str,
+    parked: list[QuarantinedReading],
+    result: IngestResult,
+) -> _Accepted | None:
+    ts_ns = pd.DatetimeIndex(fresh).as_unit("ns").asi8
+    values = np.array([batch[ts].value for ts in fresh], dtype=float)
+    earlier = Reading.objects.filter(meter=meter, ts__lt=fresh[0]).order_by("-ts")
+    previous = earlier.values_list("ts", "raw").first()
+    history = list(earlier.values_list("consumption", flat=True)[:96])[::-1]
+    checked = check_series(
+        ts_ns,
+        values,
+        cumulative=meter.kind == "cumulative",
+        multiplier=meter.multiplier,
+        previous=(_ns(previous[0]), previous[1]) if previous else None,
+        register_max=meter.register_max,
+        now_ns=_ns(now),
+        spike_rule=settings.BUILDINGS_SPIKE_RULE,
+        spike_params=settings.BUILDINGS_SPIKE_PARAMS,
+        history=history,
+    )
+    ok = ~np.isnan(checked.consumption)
+    for k in np.flatnonzero(~ok):
+        parked.append(
+            _quarantine(meter, meter.code, fresh[k], f"{values[k]:g}", checked.reasons[k], source, now)
+        )
+    keep = np.flatnonzero(ok)
+    if keep.size == 0:
+        return None
+    flags = [checked.flags[k] for k in keep]
+    result.corrected += sum(1 for f in flags if f and not f.startswith("first register"))
+    first, last = fresh[int(keep[0])], fresh[int(keep[-1])]
+    months = Reading.objects.filter(
+        meter=meter,
+        ts__gte=_bucket(first, MeterRollup.MONTH),
+        ts__lt=_next_bucket(_bucket(last, MeterRollup.MONTH), MeterRollup.MONTH),
+    )
+    accepted = _Accepted(
+        meter,
+        ts_ns[keep],
+        values[keep],
+        checked.consumption[keep],
+        flags,
+        months_were_empty=not months.exists(),
+    )
+    if meter.kind == "cumulative":
+        accepted.rederived_until = _rederive_next(meter, last, float(values[keep[-1]]))
+    return accepted
+
+
+def _ns(moment: datetime | pd.Timestamp) -> int:
+    """Nanoseconds since the epoch (pandas 3 keeps microsecond resolution unless asked)."""
+    return int(pd.Timestamp(moment).as_unit("ns").value)
+
+
+def _store(pending: list[_Accepted]) -> None:
+    """Insert the accepted readings and bring the rollups of the touched buckets up to date."""
+    _bulk_insert(pending)
+    for accepted in pending:
+        stamps = pd.to_datetime(accepted.ts_ns, unit="ns", utc=True)
+        first, last = stamps[0].to_pydatetime(), stamps[-1].to_pydatetime()
+        if accepted.rederived_until is not None:
+            last = max(last, accepted.rederived_until)
+        if accepted.months_were_empty and accepted.rederived_until is None:
+            series = pd.Series(accepted.consumption, index=stamps.tz_convert(SHANGHAI))
+            _replace_rollups(accepted.meter.pk, series, first, last)  # no stored readings to merge with
+        else:
+            rollups_refresh(ranges={accepted.meter.pk: [first, last]})
+
+
+def _rederive_next(meter: Meter, last_new: datetime, last_raw: float) -> datetime | None:
     """On a register, late readings change the consumption of the next stored reading: recompute it."""
     nxt = Reading.objects.filter(meter=meter, ts__gt=last_new).order_by("ts").first()
     if nxt is None:
         return None
-    before = [c for c in checked if c.accepted and c.timestamp < nxt.ts]
-    if not before:
-        return None
-    prev = max(before, key=lambda c: c.timestamp)
-    (redo,) = check_readings(
-        [CoreReading(nxt.ts, nxt.raw)],
+    checked = check_series(
+        np.array([_ns(nxt.ts)], dtype=np.int64),
+        np.array([nxt.raw]),
         cumulative=True,
         multiplier=meter.multiplier,
-        previous=CoreReading(prev.timestamp, prev.raw),
+        previous=(_ns(last_new), last_raw),
         register_max=meter.register_max,
-        now=timezone.now() + timedelta(days=3650),
+        now_ns=_ns(pd.Timestamp.max),
         spike_rule=None,
     )
-    Reading.objects.filter(pk=nxt.pk).update(consumption=redo.consumption, flag=redo.flag[:120])
+    Reading.objects.filter(pk=nxt.pk).update(
+        consumption=float(checked.consumption[0]), flag=checked.flags[0][:120]
+    )
     return nxt.ts
 
 
-def _bulk_insert(rows: list[tuple[int, datetime, float, float, str]]) -> None:
-    """Insert readings fast: COPY on PostgreSQL, executemany elsewhere (duplicates were removed before)."""
-    if not rows:
+def _bulk_insert(pending: list[_Accepted]) -> None:
+    """Insert readings fast through the driver: COPY on PostgreSQL, executemany on SQLite.
+
+    Duplicates were removed before, so a plain insert is safe; it runs inside the caller's transaction.
+    """
+    if not pending:
         return
     table = Reading._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for meter_id, ts, raw, consumption, flag in rows:
-                buffer.write(f"{meter_id}\t{ts.isoformat()}\t{raw!r}\t{consumption!r}\t{_copy_text(flag)}\n")
-            with cursor.cursor.copy(
-                f"COPY {table} (meter_id, ts, raw, consumption, flag) FROM STDIN"
-            ) as copy:
-                copy.write(buffer.getvalue())
-        else:
-            to_db = _db_time_converter()
-            cursor.executemany(  # the table name is the model's own, never user input
-                f"INSERT INTO {table} (meter_id, ts, raw, consumption, flag) "  # noqa: S608
-                "VALUES (%s, %s, %s, %s, %s)",
-                [(m, to_db(ts), raw, c, f) for m, ts, raw, c, f in rows],
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        for a in pending:
+            stamps = pd.to_datetime(a.ts_ns, unit="ns", utc=True).strftime("%Y-%m-%d %H:%M:%S.%f+00")
+            buffer.writelines(
+                f"{a.meter.pk}\t{ts}\t{raw!r}\t{c!r}\t{_copy_text(f[:120])}\n"
+                for ts, raw, c, f in zip(stamps, a.raw.tolist(), a.consumption.tolist(), a.flags, strict=True)
             )
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} (meter_id, ts, raw, consumption, flag) FROM STDIN") as copy,
+        ):
+            copy.write(buffer.getvalue())
+        return
+    rows: list[tuple[int, str, float, float, str]] = []
+    for a in pending:
+        rows += zip(
+            [a.meter.pk] * len(a.ts_ns),
+            _sqlite_times(a.ts_ns),
+            a.raw.tolist(),
+            a.consumption.tolist(),
+            [f[:120] for f in a.flags],
+            strict=True,
+        )
+    insert = f"INSERT INTO {table} (meter_id, ts, raw, consumption, flag) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
+    connection.connection.executemany(insert, rows)  # the table name is the model's own, never user input
+
+
+def _sqlite_times(ts_ns: np.ndarray) -> list[str]:
+    """UTC times as Django's SQLite backend stores them: ``YYYY-MM-DD HH:MM:SS[.ffffff]``."""
+    stamps = pd.to_datetime(ts_ns, unit="ns", utc=True)
+    base = stamps.strftime("%Y-%m-%d %H:%M:%S")
+    micro = stamps.microsecond
+    if not micro.any():
+        return list(base)
+    return [f"{b}.{m:06d}" if m else b for b, m in zip(base, micro, strict=True)]
 
 
 def _copy_text(value: str) -> str:
@@ -368,46 +446,48 @@ def _next_bucket(start: datetime, period: str) -> datetime:
 def rollups_refresh(*, ranges: dict[int, list[datetime]]) -> None:
     """Recompute the hourly, daily and monthly rollups of each meter over the buckets its new data touched.
 
-    The readings of the touched months are read once and bucketed in Asia/Shanghai time with pandas; the
-    rollups of those buckets are replaced in one statement per period.
+    The readings of the touched months are read once and bucketed in Asia/Shanghai time with pandas.
     """
     for meter_id, (first, last) in ranges.items():
         start = _bucket(first, MeterRollup.MONTH)
         end = _next_bucket(_bucket(last, MeterRollup.MONTH), MeterRollup.MONTH)
-        query = Reading.objects.filter(meter_id=meter_id, ts__gte=start, ts__lt=end)
-        pairs = list(query.values_list("ts", "consumption"))
-        index = pd.DatetimeIndex([ts for ts, _ in pairs]).tz_convert(SHANGHAI)
-        series = pd.Series([c for _, c in pairs], index=index, dtype=float)
-        for period in (MeterRollup.HOUR, MeterRollup.DAY, MeterRollup.MONTH):
-            low, high = _bucket(first, period), _next_bucket(_bucket(last, period), period)
-            part = series[(series.index >= low) & (series.index < high)]
-            stamps = pd.DatetimeIndex(part.index)
-            days = stamps.floor("D")
-            if period == MeterRollup.HOUR:
-                keys = stamps.floor("h")
-            elif period == MeterRollup.DAY:
-                keys = days
-            else:
-                month_of = {day: day.replace(day=1) for day in days.unique()}
-                keys = pd.DatetimeIndex([month_of[day] for day in days])
-            grouped = part.groupby(keys).agg(["sum", "count"])
-            stale = MeterRollup.objects.filter(
-                meter_id=meter_id, period=period, start__gte=low, start__lt=high
+        pairs = list(
+            Reading.objects.filter(meter_id=meter_id, ts__gte=start, ts__lt=end).values_list(
+                "ts", "consumption"
             )
-            stale.delete()
-            n = len(grouped)
-            _insert_rollups(
-                list(
-                    zip(
-                        [meter_id] * n,
-                        [period] * n,
-                        pd.DatetimeIndex(grouped.index).to_pydatetime(),
-                        grouped["sum"].tolist(),
-                        grouped["count"].tolist(),
-                        strict=True,
-                    )
+        )
+        index = pd.DatetimeIndex([ts for ts, _ in pairs]).tz_convert(SHANGHAI)
+        _replace_rollups(meter_id, pd.Series([c for _, c in pairs], index=index, dtype=float), first, last)
+
+
+def _replace_rollups(meter_id: int, series: pd.Series, first: datetime, last: datetime) -> None:
+    """Replace the meter's rollups over the buckets from ``first`` to ``last`` with sums of ``series``."""
+    for period in (MeterRollup.HOUR, MeterRollup.DAY, MeterRollup.MONTH):
+        low, high = _bucket(first, period), _next_bucket(_bucket(last, period), period)
+        part = series[(series.index >= low) & (series.index < high)]
+        stamps = pd.DatetimeIndex(part.index)
+        days = stamps.floor("D")
+        if period == MeterRollup.HOUR:
+            keys = stamps.floor("h")
+        elif period == MeterRollup.DAY:
+            keys = days
+        else:
+            keys = days - pd.to_timedelta(np.asarray(days.day) - 1, unit="D")
+        grouped = part.groupby(keys).agg(["sum", "count"])
+        MeterRollup.objects.filter(meter_id=meter_id, period=period, start__gte=low, start__lt=high).delete()
+        n = len(grouped)
+        _insert_rollups(
+            list(
+                zip(
+                    [meter_id] * n,
+                    [period] * n,
+                    pd.DatetimeIndex(grouped.index).to_pydatetime(),
+                    grouped["sum"].tolist(),
+                    grouped["count"].tolist(),
+                    strict=True,
                 )
             )
+        )
 
 
 def _insert_rollups(rows: list[tuple[int, str, datetime, float, int]]) -> None:
