@@ -220,3 +220,34 @@ def test_main_meters_are_chosen_per_energy_class(site, tmp_path):
     assert sorted(m.code for m in selectors.main_meters(b2)) == ["E2", "S4"]
     b2.meters.filter(code="E2").delete()
     assert sorted(m.code for m in selectors.main_meters(b2)) == ["S1", "S3", "S4"]  # S2 sits under metered S1
+
+
+def test_late_register_readings_between_stored_ones_are_not_double_counted(site):
+    # Register 0, 10, 20, 30, 40 every 15 minutes; the readings at 0, 30 and 60 arrive first, 15 and 45 late.
+    ingest(readings_file(site, ["R1,2023-01-01 00:00,0", "R1,2023-01-01 00:30,20", "R1,2023-01-01 01:00,40"]))
+    ingest(readings_file(site, ["R1,2023-01-01 00:15,10", "R1,2023-01-01 00:45,30"], "late.csv"))
+    stored = list(
+        Reading.objects.filter(meter__code="R1").order_by("ts").values_list("consumption", flat=True)
+    )
+    assert stored == [0.0, 10.0, 10.0, 10.0, 10.0]
+    assert MeterRollup.objects.get(meter__code="R1", period="day").consumption == 40.0
+    assert MeterRollup.objects.get(meter__code="R1", period="day").readings == 5
+
+
+def test_non_finite_values_from_the_api_are_quarantined_with_a_reason(site, client):
+    _, token = services.gateway_create(name="gw-nan", building_codes=["B1"])
+    body = {
+        "readings": [
+            {"meter": "E1", "timestamp": "2023-01-01T00:00:00+08:00", "value": "nan"},
+            {"meter": "E1", "timestamp": "2023-01-01T00:15:00+08:00", "value": "inf"},
+        ]
+    }
+    response = client.post(
+        "/api/readings", body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.json()["quarantined"] == 2
+    assert set(QuarantinedReading.objects.values_list("reason", flat=True)) == {
+        "'nan' is not a finite number",
+        "'inf' is not a finite number",
+    }
+    assert Reading.objects.count() == 0

@@ -39,7 +39,8 @@ def test_rollover_near_the_register_maximum():
         spike_rule=None,
         previous=Reading(T0 - timedelta(minutes=15), 9980),
     )
-    assert [c.consumption for c in checked] == [10.0, 14.0]  # 9999 - 9990 + 5
+    # 9990 -> 9999 is 9 units, 9999 -> 0 is 1, 0 -> 5 is 5: 15 in all
+    assert [c.consumption for c in checked] == [10.0, 15.0]
     assert checked[1].flag == "register rollover at 00:15, corrected"
 
 
@@ -75,3 +76,49 @@ def test_spike_rule_dispatcher():
         ValueError, match="unknown spike rule 'zscore'; choose one of: median_multiple, absolute_max"
     ):
         detect_spikes([1.0], rule="zscore")
+
+
+def test_small_and_large_batches_flag_the_same_spikes():
+    # Up to 256 values take a plain loop, more take pandas' rolling median: the rule must not change.
+    import numpy as np
+
+    from carbonpeak.core.buildings.readings import spikes_median_multiple
+
+    rng = np.random.default_rng(7)
+    values = rng.uniform(1, 10, 1000)
+    values[rng.choice(1000, 25, replace=False)] *= 50
+    values[rng.choice(1000, 40, replace=False)] = 0.0
+    large = spikes_median_multiple(values.tolist())
+    small = spikes_median_multiple(values[:256].tolist())
+    assert small == large[:256]
+    assert sum(large) >= 20
+
+
+def test_non_finite_values_are_quarantined_with_a_reason_and_leave_the_chain():
+    values = [1.0, float("nan"), 3.0, float("inf"), 4.0]
+    checked = check_readings(
+        series(values),
+        cumulative=True,
+        now=NOW,
+        spike_rule=None,
+        previous=Reading(T0 - timedelta(minutes=15), 0.0),
+    )
+    assert [c.consumption for c in checked] == [1.0, None, 2.0, None, 1.0]  # 3 - 1, then 4 - 3
+    assert [c.reason for c in checked] == [
+        "",
+        "value is not a finite number",
+        "",
+        "value is not a finite number",
+        "",
+    ]
+
+
+def test_a_register_spike_does_not_poison_the_next_difference():
+    values = [100.0 + i for i in range(30)] + [5000.0] + [130.0, 131.0, 132.0]
+    checked = check_readings(
+        series(values), cumulative=True, now=NOW, previous=Reading(T0 - timedelta(minutes=15), 99.0)
+    )
+    assert [c.reason for c in checked if not c.accepted] == ["spike (median_multiple)"]
+    assert checked[31].consumption == 1.0  # 130 - 129, measured from the last accepted reading
+    assert checked[31].flag == ""
+    assert sum(c.consumption for c in checked if c.accepted) == 132.0 - 99.0

@@ -7,7 +7,8 @@ is dropped. Rules:
 * a negative interval value is rejected;
 * a timestamp more than ``future_tolerance`` ahead of *now* is rejected;
 * on a cumulative register, a fall is a **rollover** when the previous value was within 10 % of the register's
-  maximum (consumption = max - previous + current), and otherwise a **counter reset** (consumption = current,
+  maximum (the register shows ``max`` then 0, so consumption = max + 1 - previous + current), and
+  otherwise a **counter reset** (consumption = current,
   counting from zero); both are accepted and flagged as corrected;
 * a spike is flagged by a named rule (see :func:`detect_spikes`) and quarantined.
 
@@ -28,6 +29,8 @@ import pandas as pd
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ROLLOVER_BAND = 0.10
+MAX_SPIKE_PASSES = 50
+"""Spikes are removed one per pass; after this many passes the remaining flagged readings go together."""
 """A fall counts as a rollover when the previous value was within this share of the register maximum."""
 
 
@@ -82,8 +85,17 @@ def spikes_median_multiple(
     data = np.asarray(values, dtype=float)
     if data.size == 0:
         return []
+    size = int(window)
+    if data.size <= 256:  # small batches (streaming): a plain loop beats pandas' set-up cost
+        positive = np.where(data > 0, data, np.nan)
+        marks = []
+        for k in range(data.size):
+            past = positive[max(0, k - size) : k]
+            past = past[~np.isnan(past)]
+            marks.append(bool(past.size >= 4 and data[k] > factor * float(np.median(past))))
+        return marks
     scale = pd.Series(np.where(data > 0, data, np.nan))  # zeros carry no scale
-    medians = scale.rolling(int(window), min_periods=4).median().shift(1).to_numpy()
+    medians = scale.rolling(size, min_periods=4).median().shift(1).to_numpy()
     flags = ~np.isnan(medians) & (data > factor * medians)
     return [bool(f) for f in flags]
 
@@ -162,48 +174,91 @@ def check_series(
     n = len(values)
     reasons = [""] * n
     flags = [""] * n
-    consumption = np.full(n, np.nan)
-    future = timestamps_ns > now_ns + future_tolerance_ns
-    for k in np.flatnonzero(future):
+    excluded = np.zeros(n, dtype=bool)
+    for k in np.flatnonzero(~np.isfinite(values)):
+        reasons[k] = "value is not a finite number"
+        excluded[k] = True
+    for k in np.flatnonzero((timestamps_ns > now_ns + future_tolerance_ns) & ~excluded):
         reasons[k] = "timestamp is in the future"
-    live = np.flatnonzero(~future)
+        excluded[k] = True
     if not cumulative:
-        negative = live[values[live] < 0]
-        for k in negative:
+        for k in np.flatnonzero((values < 0) & ~excluded):
             reasons[k] = "negative interval value"
-        good = live[values[live] >= 0]
-        consumption[good] = values[good] * multiplier
-    elif live.size:
-        chain = values[live]
-        before = np.empty_like(chain)
-        before[1:] = chain[:-1]
-        before[0] = previous[1] if previous is not None else np.nan
-        delta = chain - before
-        used = np.where(delta >= 0, delta, np.nan)
-        falls = np.flatnonzero(delta < 0)
-        for j in falls:
-            k = live[j]
-            if register_max is not None and before[j] >= (1 - ROLLOVER_BAND) * register_max:
-                used[j] = register_max - before[j] + chain[j]
-                flags[k] = f"register rollover at {_hhmm(int(timestamps_ns[k]))}, corrected"
-            else:
-                used[j] = chain[j]
-                flags[k] = f"counter reset at {_hhmm(int(timestamps_ns[k]))}, corrected"
-        if previous is None:
-            used[0] = 0.0
-            flags[live[0]] = "first register reading: baseline"
-        consumption[live] = used * multiplier
-    if spike_rule:
-        accepted = np.flatnonzero(~np.isnan(consumption))
+            excluded[k] = True
+    # A spike leaves the chain and the next register difference is taken from the last accepted reading. Only
+    # the earliest spike is removed per pass, since a reading after a spike may only look wrong because of it.
+    passes = 0
+    while True:
+        consumption, chain_flags = _consumption(
+            timestamps_ns,
+            values,
+            excluded,
+            cumulative=cumulative,
+            multiplier=multiplier,
+            previous=previous,
+            register_max=register_max,
+        )
+        if not spike_rule:
+            break
+        accepted = np.flatnonzero(~excluded)
         marks = detect_spikes(
             [*history, *consumption[accepted].tolist()], rule=spike_rule, **(spike_params or {})
         )[len(history) :]
-        for k, mark in zip(accepted, marks, strict=True):
-            if mark:
-                reasons[k] = f"spike ({spike_rule})"
-                consumption[k] = np.nan
-                flags[k] = ""
+        spikes = [int(k) for k, mark in zip(accepted, marks, strict=True) if mark]
+        if not spikes:
+            break
+        passes += 1
+        # Interval readings are independent, so all their spikes go at once; a register's go one by one.
+        for spike in spikes if not cumulative or passes >= MAX_SPIKE_PASSES else spikes[:1]:
+            reasons[spike] = f"spike ({spike_rule})"
+            excluded[spike] = True
+        if passes >= MAX_SPIKE_PASSES:
+            consumption[excluded] = np.nan
+            break
+    consumption[excluded] = np.nan
+    flags = [f if not excluded[k] else "" for k, f in enumerate(chain_flags)]
     return CheckedSeries(consumption, reasons, flags)
+
+
+def _consumption(
+    timestamps_ns: np.ndarray,
+    values: np.ndarray,
+    excluded: np.ndarray,
+    *,
+    cumulative: bool,
+    multiplier: float,
+    previous: tuple[int, float] | None,
+    register_max: float | None,
+) -> tuple[np.ndarray, list[str]]:
+    """Interval consumption of the readings not excluded, with correction flags (see the module docstring)."""
+    n = len(values)
+    consumption = np.full(n, np.nan)
+    flags = [""] * n
+    live = np.flatnonzero(~excluded)
+    if not cumulative:
+        consumption[live] = values[live] * multiplier
+        return consumption, flags
+    if live.size == 0:
+        return consumption, flags
+    chain = values[live]
+    before = np.empty_like(chain)
+    before[1:] = chain[:-1]
+    before[0] = previous[1] if previous is not None else np.nan
+    delta = chain - before
+    used = np.where(delta >= 0, delta, np.nan)
+    for j in np.flatnonzero(delta < 0):
+        k = live[j]
+        if register_max is not None and before[j] >= (1 - ROLLOVER_BAND) * register_max:
+            used[j] = register_max + 1 - before[j] + chain[j]  # the register counts max, then 0
+            flags[k] = f"register rollover at {_hhmm(int(timestamps_ns[k]))}, corrected"
+        else:
+            used[j] = chain[j]
+            flags[k] = f"counter reset at {_hhmm(int(timestamps_ns[k]))}, corrected"
+    if previous is None:
+        used[0] = 0.0
+        flags[live[0]] = "first register reading: baseline"
+    consumption[live] = used * multiplier
+    return consumption, flags
 
 
 def check_readings(

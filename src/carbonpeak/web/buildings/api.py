@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -57,6 +58,8 @@ def to_raw(meter: str, stamp: Any, value: Any, row: int) -> RawReading:
         number = float(value)
     except (TypeError, ValueError):
         return RawReading(meter, moment, None, str(value), row, f"'{value}' is not a number")
+    if not math.isfinite(number):
+        return RawReading(meter, moment, None, str(value), row, f"'{value}' is not a finite number")
     return RawReading(meter, moment, number, str(value), row)
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from carbonpeak.core.buildings.readings import check_series
@@ -224,21 +225,18 @@ def readings_ingest(
                 result.duplicates += 1
     pending: list[_Accepted] = []
     with transaction.atomic():
+        stored = _stored_in_range(by_meter)
+        context = _context_before(by_meter)
         for meter_pk, batch in by_meter.items():
             meter = meter_of[meter_pk]
-            stamps = sorted(batch)
-            existing = dict(
-                Reading.objects.filter(meter=meter, ts__gte=stamps[0], ts__lte=stamps[-1]).values_list(
-                    "ts", "raw"
-                )
-            )
+            known = stored.get(meter_pk, {})
             fresh: list[datetime] = []
-            for ts in stamps:
+            for ts in sorted(batch):
                 item = batch[ts]
-                stored = existing.get(ts)
-                if stored is None:
+                previous_value = known.get(ts)
+                if previous_value is None:
                     fresh.append(ts)
-                elif stored == item.value:
+                elif previous_value == item.value:
                     result.duplicates += 1
                 else:
                     result.conflicts += 1
@@ -248,33 +246,72 @@ def readings_ingest(
                             meter.code,
                             ts,
                             item.raw,
-                            f"conflict: stored {stored:g}, received {item.value:g} (first value kept)",
+                            f"conflict: stored {previous_value:g}, received {item.value:g} "
+                            "(first value kept)",
                             source,
                             now,
                         )
                     )
             if fresh:
-                accepted = _check(meter, fresh, batch, now, source, parked, result)
+                accepted = _check(meter, fresh, batch, now, source, parked, result, context.get(meter_pk, []))
                 if accepted is not None:
                     pending.append(accepted)
-        _store(pending)
+        _bulk_insert(pending)
+        _increment_rollups(pending)
         QuarantinedReading.objects.bulk_create(parked, batch_size=2000)
     result.accepted = sum(len(a.ts_ns) for a in pending)
     result.quarantined = len(parked)
     return result
 
 
+CONTEXT = timedelta(days=1)
+"""How far back stored readings are read as spike history (96 readings of 15 minutes)."""
+CHUNK = 200
+"""Meters per query when reading each meter's own time window."""
+
+
+def _stored_in_range(by_meter: dict[int, dict[datetime, RawReading]]) -> dict[int, dict[datetime, float]]:
+    """Stored raw values at the batch's times, per meter (chunked queries over each meter's own range)."""
+    out: dict[int, dict[datetime, float]] = defaultdict(dict)
+    ids = list(by_meter)
+    for k in range(0, len(ids), CHUNK):
+        condition = Q()
+        for meter_id in ids[k : k + CHUNK]:
+            stamps = by_meter[meter_id]
+            condition |= Q(meter_id=meter_id, ts__gte=min(stamps), ts__lte=max(stamps))
+        for meter_id, ts, raw in Reading.objects.filter(condition).values_list("meter_id", "ts", "raw"):
+            out[meter_id][ts] = raw
+    return out
+
+
+def _context_before(
+    by_meter: dict[int, dict[datetime, RawReading]],
+) -> dict[int, list[tuple[datetime, float, float]]]:
+    """Stored (time, raw, consumption) in the day before each meter's first new reading, oldest first."""
+    out: dict[int, list[tuple[datetime, float, float]]] = defaultdict(list)
+    ids = list(by_meter)
+    for k in range(0, len(ids), CHUNK):
+        condition = Q()
+        for meter_id in ids[k : k + CHUNK]:
+            first = min(by_meter[meter_id])
+            condition |= Q(meter_id=meter_id, ts__gte=first - CONTEXT, ts__lt=first)
+        rows = Reading.objects.filter(condition).order_by("meter_id", "ts")
+        for meter_id, ts, raw, consumption in rows.values_list("meter_id", "ts", "raw", "consumption"):
+            out[meter_id].append((ts, raw, consumption))
+    return out
+
+
 @dataclass
 class _Accepted:
-    """One meter's accepted readings, as arrays, and what its rollups need."""
+    """One meter's accepted readings, as arrays, and the correction a late register reading caused."""
 
     meter: Meter
     ts_ns: np.ndarray
     raw: np.ndarray
     consumption: np.ndarray
     flags: list[str]
-    months_were_empty: bool
-    rederived_until: datetime | None = None
+    corrections: list[tuple[datetime, float]] = field(default_factory=list)
+    """(time, change of consumption) of stored readings recomputed after late register data."""
 
 
 def _check(
@@ -285,23 +322,32 @@ def _check(
     source: str,
     parked: list[QuarantinedReading],
     result: IngestResult,
+    context: list[tuple[datetime, float, float]],
 ) -> _Accepted | None:
     ts_ns = pd.DatetimeIndex(fresh).as_unit("ns").asi8
     values = np.array([batch[ts].value for ts in fresh], dtype=float)
-    earlier = Reading.objects.filter(meter=meter, ts__lt=fresh[0]).order_by("-ts")
-    previous = earlier.values_list("ts", "raw").first()
-    history = list(earlier.values_list("consumption", flat=True)[:96])[::-1]
+    cumulative = meter.kind == "cumulative"
+    previous: tuple[datetime, float] | None = (context[-1][0], context[-1][1]) if context else None
+    if previous is None and cumulative:
+        previous = (
+            Reading.objects.filter(meter=meter, ts__lt=fresh[0])
+            .order_by("-ts")
+            .values_list("ts", "raw")
+            .first()
+        )
+    if cumulative and Reading.objects.filter(meter=meter, ts__gt=fresh[0]).exists():
+        return _check_late_register(meter, fresh, values, previous, now, source, parked, result)
     checked = check_series(
         ts_ns,
         values,
-        cumulative=meter.kind == "cumulative",
+        cumulative=cumulative,
         multiplier=meter.multiplier,
         previous=(_ns(previous[0]), previous[1]) if previous else None,
         register_max=meter.register_max,
         now_ns=_ns(now),
         spike_rule=settings.BUILDINGS_SPIKE_RULE,
         spike_params=settings.BUILDINGS_SPIKE_PARAMS,
-        history=history,
+        history=[c for _, _, c in context[-96:]],
     )
     ok = ~np.isnan(checked.consumption)
     for k in np.flatnonzero(~ok):
@@ -313,23 +359,74 @@ def _check(
         return None
     flags = [checked.flags[k] for k in keep]
     result.corrected += sum(1 for f in flags if f and not f.startswith("first register"))
-    first, last = fresh[int(keep[0])], fresh[int(keep[-1])]
-    months = Reading.objects.filter(
-        meter=meter,
-        ts__gte=_bucket(first, MeterRollup.MONTH),
-        ts__lt=_next_bucket(_bucket(last, MeterRollup.MONTH), MeterRollup.MONTH),
+    return _Accepted(meter, ts_ns[keep], values[keep], checked.consumption[keep], flags)
+
+
+def _check_late_register(
+    meter: Meter,
+    fresh: list[datetime],
+    values: np.ndarray,
+    previous: tuple[datetime, float] | None,
+    now: datetime,
+    source: str,
+    parked: list[QuarantinedReading],
+    result: IngestResult,
+) -> _Accepted | None:
+    """Late readings on a register: recompute the chain of stored and new readings they fall among.
+
+    Each stored reading between the new ones, and the first one after them, gets its consumption recomputed
+    from its new predecessor; the differences are returned so the rollups can be corrected. Spike screening is
+    not applied to a late chain (its stored readings were screened when they arrived).
+    """
+    following = Reading.objects.filter(meter=meter, ts__gt=fresh[-1]).order_by("ts").first()
+    end = following.ts if following is not None else fresh[-1]
+    stored = list(
+        Reading.objects.filter(meter=meter, ts__gt=fresh[0], ts__lte=end)
+        .order_by("ts")
+        .values_list("pk", "ts", "raw", "consumption")
     )
-    accepted = _Accepted(
+    chain = sorted(
+        [(ts, float(v), None, None) for ts, v in zip(fresh, values.tolist(), strict=True)]
+        + [(ts, raw, pk, consumption) for pk, ts, raw, consumption in stored],
+        key=lambda c: c[0],
+    )
+    checked = check_series(
+        np.array([_ns(c[0]) for c in chain], dtype=np.int64),
+        np.array([c[1] for c in chain]),
+        cumulative=True,
+        multiplier=meter.multiplier,
+        previous=(_ns(previous[0]), previous[1]) if previous else None,
+        register_max=meter.register_max,
+        now_ns=_ns(now),
+        spike_rule=None,
+    )
+    keep_ts, keep_raw, keep_use, keep_flags = [], [], [], []
+    corrections: list[tuple[datetime, float]] = []
+    for (ts, raw, pk, old), use, flag, reason in zip(
+        chain, checked.consumption, checked.flags, checked.reasons, strict=True
+    ):
+        if pk is not None:
+            if old is not None and not np.isnan(use) and use != old:
+                Reading.objects.filter(pk=pk).update(consumption=float(use), flag=flag[:120])
+                corrections.append((ts, float(use) - old))
+        elif np.isnan(use):
+            parked.append(_quarantine(meter, meter.code, ts, f"{raw:g}", reason, source, now))
+        else:
+            keep_ts.append(ts)
+            keep_raw.append(raw)
+            keep_use.append(float(use))
+            keep_flags.append(flag)
+            result.corrected += bool(flag) and not flag.startswith("first register")
+    if not keep_ts:
+        return None
+    return _Accepted(
         meter,
-        ts_ns[keep],
-        values[keep],
-        checked.consumption[keep],
-        flags,
-        months_were_empty=not months.exists(),
+        pd.DatetimeIndex(keep_ts).as_unit("ns").asi8,
+        np.array(keep_raw),
+        np.array(keep_use),
+        keep_flags,
+        corrections,
     )
-    if meter.kind == "cumulative":
-        accepted.rederived_until = _rederive_next(meter, last, float(values[keep[-1]]))
-    return accepted
 
 
 def _ns(moment: datetime | pd.Timestamp) -> int:
@@ -337,40 +434,87 @@ def _ns(moment: datetime | pd.Timestamp) -> int:
     return int(pd.Timestamp(moment).as_unit("ns").value)
 
 
-def _store(pending: list[_Accepted]) -> None:
-    """Insert the accepted readings and bring the rollups of the touched buckets up to date."""
-    _bulk_insert(pending)
-    for accepted in pending:
-        stamps = pd.to_datetime(accepted.ts_ns, unit="ns", utc=True)
-        first, last = stamps[0].to_pydatetime(), stamps[-1].to_pydatetime()
-        if accepted.rederived_until is not None:
-            last = max(last, accepted.rederived_until)
-        if accepted.months_were_empty and accepted.rederived_until is None:
-            series = pd.Series(accepted.consumption, index=stamps.tz_convert(SHANGHAI))
-            _replace_rollups(accepted.meter.pk, series, first, last)  # no stored readings to merge with
-        else:
-            rollups_refresh(ranges={accepted.meter.pk: [first, last]})
+def _bucket_keys(stamps: pd.DatetimeIndex, period: str) -> pd.DatetimeIndex:
+    """Start of each time's hour, day or month in Asia/Shanghai."""
+    local = stamps.tz_convert(SHANGHAI)
+    if period == MeterRollup.HOUR:
+        return local.floor("h")
+    days = local.floor("D")
+    if period == MeterRollup.DAY:
+        return days
+    return days - pd.to_timedelta(np.asarray(days.day) - 1, unit="D")
 
 
-def _rederive_next(meter: Meter, last_new: datetime, last_raw: float) -> datetime | None:
-    """On a register, late readings change the consumption of the next stored reading: recompute it."""
-    nxt = Reading.objects.filter(meter=meter, ts__gt=last_new).order_by("ts").first()
-    if nxt is None:
-        return None
-    checked = check_series(
-        np.array([_ns(nxt.ts)], dtype=np.int64),
-        np.array([nxt.raw]),
-        cumulative=True,
-        multiplier=meter.multiplier,
-        previous=(_ns(last_new), last_raw),
-        register_max=meter.register_max,
-        now_ns=_ns(pd.Timestamp.max),
-        spike_rule=None,
-    )
-    Reading.objects.filter(pk=nxt.pk).update(
-        consumption=float(checked.consumption[0]), flag=checked.flags[0][:120]
-    )
-    return nxt.ts
+def _increment_rollups(pending: list[_Accepted]) -> None:
+    """Add the accepted readings to their hourly, daily and monthly rollups (creating the missing ones).
+
+    Stored readings are never overwritten, so new readings only add to their buckets; a late register reading
+    also changes the next reading's consumption, which is added as a correction with no reading count.
+    """
+    if not pending:
+        return
+    meter_ids = np.concatenate([np.full(len(a.ts_ns), a.meter.pk, dtype=np.int64) for a in pending])
+    stamps = pd.to_datetime(np.concatenate([a.ts_ns for a in pending]), unit="ns", utc=True)
+    values = np.concatenate([a.consumption for a in pending])
+    for period in (MeterRollup.HOUR, MeterRollup.DAY, MeterRollup.MONTH):
+        delta: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+        frame = pd.DataFrame(
+            {"meter": meter_ids, "start": _bucket_keys(stamps, period).as_unit("ns").asi8, "value": values}
+        )
+        grouped = frame.groupby(["meter", "start"])["value"].agg(["sum", "count"])
+        for (meter_id, start), total, count in zip(
+            grouped.index.tolist(), grouped["sum"].tolist(), grouped["count"].tolist(), strict=True
+        ):
+            delta[(meter_id, start)] = [total, count]
+        for a in pending:
+            for moment, change in a.corrections:
+                start = int(_bucket_keys(pd.DatetimeIndex([moment]), period).as_unit("ns").asi8[0])
+                delta[(a.meter.pk, start)][0] += change
+        if not delta:
+            continue
+        existing = _existing_rollups(period, delta)
+        updates = []
+        inserts = []
+        for (meter_id, start), (total, count) in delta.items():
+            row = existing.get((meter_id, start))
+            if row is None:
+                inserts.append(
+                    (meter_id, period, pd.Timestamp(start, tz="UTC").to_pydatetime(), total, int(count))
+                )
+            else:
+                updates.append((row[1] + total, row[2] + int(count), row[0]))
+        _insert_rollups(inserts)
+        if updates:
+            table = MeterRollup._meta.db_table
+            update = f"UPDATE {table} SET consumption = %s, readings = %s WHERE id = %s"  # noqa: S608
+            with connection.cursor() as cursor:
+                cursor.executemany(update, updates)  # the table name is the model's own, never user input
+
+
+def _existing_rollups(
+    period: str, delta: dict[tuple[int, int], list[float]]
+) -> dict[tuple[int, int], tuple[int, float, int]]:
+    """Stored rollups at the touched (meter, bucket) keys: (id, consumption, readings)."""
+    by_meter: dict[int, list[int]] = defaultdict(list)
+    for meter_id, start in delta:
+        by_meter[meter_id].append(start)
+    out: dict[tuple[int, int], tuple[int, float, int]] = {}
+    ids = list(by_meter)
+    for k in range(0, len(ids), CHUNK):
+        condition = Q()
+        for meter_id in ids[k : k + CHUNK]:
+            starts = by_meter[meter_id]
+            condition |= Q(
+                meter_id=meter_id,
+                start__gte=pd.Timestamp(min(starts), tz="UTC").to_pydatetime(),
+                start__lte=pd.Timestamp(max(starts), tz="UTC").to_pydatetime(),
+            )
+        rows = MeterRollup.objects.filter(condition, period=period)
+        for pk, meter_id, stored_start, consumption, readings in rows.values_list(
+            "id", "meter_id", "start", "consumption", "readings"
+        ):
+            out[(meter_id, _ns(stored_start))] = (pk, consumption, readings)
+    return out
 
 
 def _bulk_insert(pending: list[_Accepted]) -> None:
@@ -441,53 +585,6 @@ def _next_bucket(start: datetime, period: str) -> datetime:
     if period == MeterRollup.DAY:
         return (start + timedelta(days=1)).replace(hour=0)
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
-def rollups_refresh(*, ranges: dict[int, list[datetime]]) -> None:
-    """Recompute the hourly, daily and monthly rollups of each meter over the buckets its new data touched.
-
-    The readings of the touched months are read once and bucketed in Asia/Shanghai time with pandas.
-    """
-    for meter_id, (first, last) in ranges.items():
-        start = _bucket(first, MeterRollup.MONTH)
-        end = _next_bucket(_bucket(last, MeterRollup.MONTH), MeterRollup.MONTH)
-        pairs = list(
-            Reading.objects.filter(meter_id=meter_id, ts__gte=start, ts__lt=end).values_list(
-                "ts", "consumption"
-            )
-        )
-        index = pd.DatetimeIndex([ts for ts, _ in pairs]).tz_convert(SHANGHAI)
-        _replace_rollups(meter_id, pd.Series([c for _, c in pairs], index=index, dtype=float), first, last)
-
-
-def _replace_rollups(meter_id: int, series: pd.Series, first: datetime, last: datetime) -> None:
-    """Replace the meter's rollups over the buckets from ``first`` to ``last`` with sums of ``series``."""
-    for period in (MeterRollup.HOUR, MeterRollup.DAY, MeterRollup.MONTH):
-        low, high = _bucket(first, period), _next_bucket(_bucket(last, period), period)
-        part = series[(series.index >= low) & (series.index < high)]
-        stamps = pd.DatetimeIndex(part.index)
-        days = stamps.floor("D")
-        if period == MeterRollup.HOUR:
-            keys = stamps.floor("h")
-        elif period == MeterRollup.DAY:
-            keys = days
-        else:
-            keys = days - pd.to_timedelta(np.asarray(days.day) - 1, unit="D")
-        grouped = part.groupby(keys).agg(["sum", "count"])
-        MeterRollup.objects.filter(meter_id=meter_id, period=period, start__gte=low, start__lt=high).delete()
-        n = len(grouped)
-        _insert_rollups(
-            list(
-                zip(
-                    [meter_id] * n,
-                    [period] * n,
-                    pd.DatetimeIndex(grouped.index).to_pydatetime(),
-                    grouped["sum"].tolist(),
-                    grouped["count"].tolist(),
-                    strict=True,
-                )
-            )
-        )
 
 
 def _insert_rollups(rows: list[tuple[int, str, datetime, float, int]]) -> None:
