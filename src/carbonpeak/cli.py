@@ -107,10 +107,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     url = f"http://{args.host}:{args.port}/"
     print(f"carbonpeak {__version__} serving {url}", flush=True)
     credentials = Path(settings.DATA_DIR) / "demo-login.txt"
-    if credentials.is_file():
-        print(
-            f"demo login: user demo  password {credentials.read_text(encoding='utf-8').strip()}", flush=True
-        )
+    if credentials.is_file():  # the password stays in the file, out of service logs
+        print(f"demo login: user demo, password in {credentials}", flush=True)
     try:
         serve(application, host=args.host, port=args.port, threads=args.threads, ident="carbonpeak")
     except OSError as exc:

@@ -3,6 +3,7 @@
 import io
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from carbonpeak.io.inventory import read_activity_file, write_activity_workbook, write_template
@@ -158,3 +159,23 @@ def test_template_has_the_sheets_codes_and_reads_back(tmp_path):
     ]
     read = read_activity_file(path)
     assert read.ok  # its example row is itself valid
+
+
+def test_electricity_coal_rate_imports_from_a_file(tmp_path):
+    # The equal-value basis needs this statistic: it is a ratio of energies (kgce or gce per kWh).
+    path = tmp_path / "stats.csv"
+    path.write_text(
+        "year,area,indicator,value,unit\n2023,d,electricity_coal_rate,302,gce/kWh\n"
+        "2024,d,electricity_coal_rate,0.301,kgce/kWh\n",
+        encoding="utf-8",
+    )
+    read = read_activity_file(path)
+    assert read.ok, read.errors
+    from carbonpeak.core.inventory.intensity import coal_rates
+
+    assert coal_rates(read.statistics) == {2023: pytest.approx(0.302), 2024: pytest.approx(0.301)}
+
+
+def test_huge_years_are_row_errors_not_crashes(tmp_path):
+    read = read_activity_file(csv_file(tmp_path, "1e400,a,commercial,electricity,1,kWh,,,,\n"))
+    assert "field year:" in str(read.errors[0])

@@ -251,3 +251,17 @@ def test_non_finite_values_from_the_api_are_quarantined_with_a_reason(site, clie
         "'inf' is not a finite number",
     }
     assert Reading.objects.count() == 0
+
+
+def test_an_audit_on_29_february_has_a_due_date(site):
+    from datetime import date
+
+    from carbonpeak.web.buildings.models import Building
+
+    building = Building.objects.get(code="B2")
+    building.last_audit_date, building.audit_interval_years = date(2020, 2, 29), 3
+    assert selectors.audit_status(building, date(2023, 3, 1)) == {
+        "required": True,
+        "due": date(2023, 2, 28),
+        "status": "overdue",
+    }

@@ -186,3 +186,14 @@ def test_api(client, demo_run):
     assert latest["synthetic"] is True
     assert {"years", "factors_used", "table_versions"} <= set(latest)
     assert "energy_intensity" in client.get("/api/inventory/indicators").json()
+
+
+def test_a_failed_upload_leaves_nothing_behind(client, office_admin, reference_loaded):
+    client.force_login(office_admin)
+    good = io.BytesIO(GOOD)
+    good.name = "good.csv"
+    response = client.post("/inventory/upload/", {"name": "x", "file": good, "electricity_series": "bogus"})
+    assert response.status_code == 400
+    assert "bogus" in response.content.decode()
+    assert ActivityDataset.objects.count() == 0
+    assert InventoryRun.objects.count() == 0

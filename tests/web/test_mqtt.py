@@ -41,6 +41,8 @@ def test_parse_message():
     assert (message.building, message.readings[0].value) == ("B1", 2.0)
     assert parse_message("carbonpeak/B1/E1", b"not json").readings[0].problem == "payload is not JSON"
     assert "is not carbonpeak/<building>/<meter>" in parse_message("other/topic", b"{}").readings[0].problem
+    for body in (b'{"readings": null}', b'{"readings": 5}'):
+        assert parse_message("carbonpeak/B1/E1", body).readings[0].problem == "'readings' is not a list"
 
 
 def test_readings_published_to_mosquitto_are_ingested_without_loss(site, broker):  # noqa: F811

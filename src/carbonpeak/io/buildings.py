@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES
 from carbonpeak.core.errors import UnitError
 from carbonpeak.core.units import dimension_name
-from carbonpeak.io.tabular import RowError, check_header, read_tables, table_rows
+from carbonpeak.io.tabular import RowError, cell_text, check_header, read_tables, table_rows
 from carbonpeak.specs.reference import PRIMARY_USES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -84,7 +84,10 @@ def _number(
         problems.append((name, f"'{raw}' is not a number"))
         return None
     if not math.isfinite(value) or (positive and value <= 0) or value < 0:
-        problems.append((name, f"{raw} must be {'positive' if positive else 'zero or more'}"))
+        problems.append(
+            (name, f"{raw} must be a finite number, {'positive' if positive else 'zero or more'}")
+        )
+        return None
     return value
 
 
@@ -297,7 +300,7 @@ def read_readings_file(path: Path, content: bytes | None = None) -> tuple[list[R
     table = next(iter(tables.values()), [])
     if not table:
         return [], RowError(path.name, None, (("", "has no data rows"),))
-    header = [str(h).strip() if h is not None else "" for h in table[0]]
+    header = [cell_text(h) for h in table[0]]
     readings: list[RawReading] = []
     if header[:3] == ["meter_id", "timestamp", "value"] or set(header) == {"meter_id", "timestamp", "value"}:
         at = {name: header.index(name) for name in ("meter_id", "timestamp", "value")}
@@ -305,7 +308,7 @@ def read_readings_file(path: Path, content: bytes | None = None) -> tuple[list[R
             cells = list(cells) + [None] * (len(header) - len(cells))
             if not any(c not in (None, "") for c in cells):
                 continue
-            meter = str(cells[at["meter_id"]] or "").strip()
+            meter = cell_text(cells[at["meter_id"]])
             readings.append(_reading(meter, cells[at["timestamp"]], cells[at["value"]], number))
         return readings, None
     if header and header[0] == "timestamp" and len(header) > 1:

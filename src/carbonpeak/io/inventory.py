@@ -74,8 +74,9 @@ def _year(raw: str, problems: list[tuple[str, str]]) -> int:
         problems.append(("year", "is missing"))
         return 0
     try:
-        year = int(float(raw))
-    except ValueError:
+        number = float(raw)
+        year = int(number)
+    except (ValueError, OverflowError):
         problems.append(("year", f"'{raw}' is not a year"))
         return 0
     if not 1990 <= year <= 2100 or float(raw) != year:

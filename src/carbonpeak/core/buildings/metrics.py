@@ -115,7 +115,7 @@ def building_energy(
 def _electricity_coefficient(factors: Sequence[FactorRef]) -> float:
     for ref in factors:
         if ref.kind == "standard_coal" and ref.carrier == "electricity":
-            return ref.value / convert(1.0, ref.unit.split("/")[1], "kWh")
+            return convert(ref.value, ref.unit, "kgce/kWh")
     return 0.0
 
 

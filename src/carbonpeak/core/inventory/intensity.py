@@ -29,13 +29,13 @@ from carbonpeak.core.units import convert
 STATISTIC_INDICATORS: dict[str, str] = {
     "gdp_current": "money",
     "gdp_deflator": "dimensionless",
-    "electricity_coal_rate": "energy",
+    "electricity_coal_rate": "dimensionless",
 }
 """Statistics an inventory can use, with the dimension of their unit.
 
 ``gdp_current`` is GDP at current prices (e.g. 亿元); ``gdp_deflator`` an index in any base; and
-``electricity_coal_rate`` the year's fossil-power supply coal rate (kgce/kWh), which is the equal-value
-coefficient of electricity.
+``electricity_coal_rate`` the year's fossil-power supply coal rate (kgce/kWh or gce/kWh, a ratio of two
+energies), which is the equal-value coefficient of electricity.
 """
 
 

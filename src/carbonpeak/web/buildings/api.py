@@ -6,7 +6,7 @@ import math
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
@@ -89,6 +89,8 @@ def post_readings(request: HttpRequest, payload: ReadingsIn) -> Status[Any]:
 
 @router.get("/buildings/metrics", response=list[dict[str, Any]], summary="Metrics of publishable buildings")
 def published_metrics(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+    if year is not None and not 1990 <= year <= 2100:
+        raise Http404("year must be between 1990 and 2100")
     chosen = year or selectors.latest_year_with_data()
     if chosen is None:
         return []

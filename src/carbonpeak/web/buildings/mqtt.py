@@ -65,6 +65,10 @@ def parse_message(topic: str, payload: bytes) -> Message:
     items = (
         body.get("readings", [body]) if isinstance(body, dict) else body if isinstance(body, list) else [body]
     )
+    if not isinstance(items, list):
+        return Message(
+            building, [RawReading(meter, None, None, str(items)[:100], 0, "'readings' is not a list")]
+        )
     readings = []
     for number, item in enumerate(items, start=1):
         if not isinstance(item, dict):
@@ -84,7 +88,13 @@ class MqttIngestor:
         self.totals = services.IngestResult()
 
     def on_message(self, client: Any, userdata: Any, message: Any) -> None:
-        self.messages.put(parse_message(message.topic, message.payload))
+        try:
+            parsed = parse_message(message.topic, message.payload)
+        except Exception as exc:  # a malformed message must never stop paho's network thread
+            parsed = Message(
+                "", [RawReading(str(message.topic), None, None, "", 0, f"unreadable message: {exc}")]
+            )
+        self.messages.put(parsed)
 
     def drain(self, *, wait: float = 0.5, max_readings: int = 20_000) -> services.IngestResult:
         """Ingest what has arrived (waiting up to ``wait`` seconds for the first message)."""

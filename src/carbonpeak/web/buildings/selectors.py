@@ -107,6 +107,9 @@ def coverage_pct(building: Building, start: datetime, end: datetime) -> float | 
     meters = [m for m in building.meters.all() if not m.virtual]
     if not meters:
         return None
+    end = min(end, datetime.now(SHANGHAI))  # the future is not missing data
+    if end <= start:
+        return None
     minutes = (end - start).total_seconds() / 60
     expected = sum(minutes / m.interval_minutes for m in meters)
     got = MeterRollup.objects.filter(
@@ -125,7 +128,9 @@ def audit_status(building: Building, today: date) -> dict[str, Any]:
         return {"required": True, "due": None, "status": "never_audited"}
     if building.audit_interval_years is None:
         return {"required": True, "due": None, "status": "interval_not_set"}
-    due = building.last_audit_date.replace(year=building.last_audit_date.year + building.audit_interval_years)
+    last = building.last_audit_date
+    year = last.year + building.audit_interval_years
+    due = last.replace(year=year, day=28) if (last.month, last.day) == (2, 29) else last.replace(year=year)
     return {"required": True, "due": due, "status": "overdue" if due < today else "scheduled"}
 
 
@@ -188,9 +193,7 @@ def metrics_for_year(
         }
         it = [m for m in building.meters.all() if m.it_load]
         if building.primary_use == "data_centre" and it and energy.electricity_kwh:
-            it_kwh = MeterRollup.objects.filter(
-                meter__in=it, period=MeterRollup.MONTH, start__gte=start, start__lt=end
-            ).aggregate(s=Sum("consumption"))["s"]
+            it_kwh = sum(_meter_total(m, start, end, "kWh") for m in it if m.energy_class == "electricity")
             if it_kwh:
                 values["pue"] = _r(pue(energy.electricity_kwh, it_kwh), 3)
                 new = bool(building.year_built and building.year_built >= 2023)
@@ -205,6 +208,19 @@ def metrics_for_year(
         if m.values["eui_kgce_per_m2"] is not None and m.values["energy_kwh"] and group:
             m.values["peer_percentile"] = peer_percentile(m.values["eui_kgce_per_m2"], group)
     return out
+
+
+def _meter_total(meter: Meter, start: datetime, end: datetime, unit: str) -> float:
+    """A meter's consumption between two times (monthly rollups), converted to ``unit``."""
+    from carbonpeak.core.units import convert
+
+    total = (
+        MeterRollup.objects.filter(
+            meter=meter, period=MeterRollup.MONTH, start__gte=start, start__lt=end
+        ).aggregate(s=Sum("consumption"))["s"]
+        or 0.0
+    )
+    return convert(total, meter.unit, unit)
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:
@@ -254,10 +270,15 @@ def monthly_bars(building: Building, year: int) -> dict[str, Any]:
     months = list(range(1, 13))
     series: dict[str, list[float]] = {}
     units: dict[str, str] = {}
+    from carbonpeak.core.units import convert
+
     for r in rows:
         month = r["start"].astimezone(SHANGHAI).month
-        series.setdefault(r["meter__energy_class"], [0.0] * 12)[month - 1] += r["total"]
-        units[r["meter__energy_class"]] = r["meter__unit"]
+        unit = units.setdefault(
+            r["meter__energy_class"], r["meter__unit"]
+        )  # the first meter's unit for the class
+        values = series.setdefault(r["meter__energy_class"], [0.0] * 12)
+        values[month - 1] += convert(r["total"], r["meter__unit"], unit)
     return {
         "months": months,
         "series": [{"energy_class": k, "unit": units[k], "data": v} for k, v in series.items()],

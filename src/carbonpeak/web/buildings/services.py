@@ -225,6 +225,10 @@ def readings_ingest(
                 result.duplicates += 1
     pending: list[_Accepted] = []
     with transaction.atomic():
+        # Lock the meters (in a fixed order): concurrent ingests of the same meter wait instead of colliding.
+        list(
+            Meter.objects.select_for_update().filter(pk__in=sorted(by_meter)).order_by("pk").values_list("pk")
+        )
         stored = _stored_in_range(by_meter)
         context = _context_before(by_meter)
         for meter_pk, batch in by_meter.items():
@@ -482,11 +486,13 @@ def _increment_rollups(pending: list[_Accepted]) -> None:
                     (meter_id, period, pd.Timestamp(start, tz="UTC").to_pydatetime(), total, int(count))
                 )
             else:
-                updates.append((row[1] + total, row[2] + int(count), row[0]))
+                updates.append((total, int(count), row[0]))
         _insert_rollups(inserts)
         if updates:
             table = MeterRollup._meta.db_table
-            update = f"UPDATE {table} SET consumption = %s, readings = %s WHERE id = %s"  # noqa: S608
+            update = (  # additive, so an update never overwrites another's
+                f"UPDATE {table} SET consumption = consumption + %s, readings = readings + %s WHERE id = %s"  # noqa: S608
+            )
             with connection.cursor() as cursor:
                 cursor.executemany(update, updates)  # the table name is the model's own, never user input
 

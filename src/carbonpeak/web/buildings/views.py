@@ -34,7 +34,7 @@ SORT_KEYS = (
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year", "")
     if raw:
-        if not raw.isdigit():
+        if not raw.isdigit() or not 1990 <= int(raw) <= 2100:
             raise Http404("year")
         return int(raw)
     return selectors.latest_year_with_data() or date.today().year

@@ -8,11 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.inventory.intensity import target_trajectory
 from carbonpeak.core.inventory.model import SECTORS
 from carbonpeak.core.inventory.report import compare_documents
@@ -177,31 +179,32 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         user = request.user if isinstance(request.user, User) else None
-        try:
-            result = services.activity_dataset_import(
-                name=form.cleaned_data["name"],
-                filename=upload.name,
-                content=upload.read(),
-                imported_by=user,
-            )
-        except services.UploadRejectedError as exc:
-            errors = [str(exc)]
+        series = form.cleaned_data["electricity_series"] or None
+        if series and series not in packaged_library().series_for("emission", "electricity"):
+            errors = [_("Unknown electricity series: %(s)s") % {"s": series}]
         else:
-            if result.dataset is None:
-                errors = [str(e) for e in result.errors]
-            else:
-                series = form.cleaned_data["electricity_series"] or None
-                if series and series not in packaged_library().series_for("emission", "electricity"):
-                    errors = [_("Unknown electricity series: %(s)s") % {"s": series}]
-                else:
-                    run = services.inventory_run_create(
-                        dataset=result.dataset, electricity_series=series, created_by=user
+            try:
+                with transaction.atomic():  # the import and its first run land together or not at all
+                    result = services.activity_dataset_import(
+                        name=form.cleaned_data["name"],
+                        filename=upload.name,
+                        content=upload.read(),
+                        imported_by=user,
                     )
-                    messages.success(
-                        request,
-                        _("Imported %(n)s and computed run %(r)s.") % {"n": result.dataset.name, "r": run.pk},
-                    )
-                    return redirect(f"/inventory/?run={run.pk}")
+                    if result.dataset is None:
+                        errors = [str(e) for e in result.errors]
+                    else:
+                        run = services.inventory_run_create(
+                            dataset=result.dataset, electricity_series=series, created_by=user
+                        )
+            except CarbonpeakError as exc:
+                errors = [str(exc)]
+            if not errors:
+                messages.success(
+                    request,
+                    _("Imported %(n)s and computed run %(r)s.") % {"n": run.dataset.name, "r": run.pk},
+                )
+                return redirect(f"/inventory/?run={run.pk}")
     return render(
         request,
         "inventory/upload.html",

@@ -27,7 +27,10 @@ document.addEventListener("DOMContentLoaded", function () {
     var colour = { over_constraint: "#b3261e", over_guide: "#b26a00", within_guide: "#1d7a57", no_quota: "#9aa6ab" };
     var map = window.echarts.init(document.getElementById("map-chart"));
     map.setOption({
-      tooltip: { formatter: function (p) { return p.data.name + "<br>" + p.data.status + (p.data.eui ? "<br>" + p.data.eui.toFixed(2) + " kgce/m²" : ""); } },
+      tooltip: { formatter: function (p) {
+        var esc = window.echarts.format.encodeHTML;  // building names come from imported files: never raw HTML
+        return esc(p.data.name) + "<br>" + esc(p.data.status) + (p.data.eui ? "<br>" + p.data.eui.toFixed(2) + " kgce/m²" : "");
+      } },
       xAxis: { type: "value", scale: true, name: "lon" }, yAxis: { type: "value", scale: true, name: "lat" },
       series: [{ type: "scatter", symbolSize: 9, data: points.map(function (p) {
         return { value: [p.lon, p.lat], name: p.id + " " + p.name, status: p.status, eui: p.eui, itemStyle: { color: colour[p.status] } };
