@@ -16,7 +16,7 @@ from django.utils import timezone
 from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.inventory import compute_inventory
 from carbonpeak.core.inventory.intensity import coal_rates, compute_intensities
-from carbonpeak.core.inventory.report import inventory_document
+from carbonpeak.core.inventory.report import gpc_table, inventory_document
 from carbonpeak.io.inventory import read_activity_file
 from carbonpeak.io.tabular import RowError
 from carbonpeak.web.inventory.models import ActivityDataset, ActivityRow, InventoryRun, StatisticRow
@@ -131,6 +131,7 @@ def _compute(
         records, library, region=region, electricity_series=series, coal_rates=coal_rates(statistics)
     )
     document = inventory_document(result, compute_intensities(result.years, statistics))
+    document["gpc"] = [{"area": y.area, "year": y.year, "rows": gpc_table(y)} for y in result.years]
     rows = [
         {
             "row": r.record.row,
