@@ -400,7 +400,7 @@ def _registry_import(path: Path, kind: str) -> int:
     errors = parsed.errors
     if not errors:
         outcome = (
-            buildings_import(rows=parsed.rows)
+            buildings_import(rows=parsed.rows, columns=parsed.columns)
             if kind == "buildings"
             else meters_import(rows=parsed.rows, label=path.name)
         )

@@ -265,3 +265,50 @@ def test_an_audit_on_29_february_has_a_due_date(site):
         "due": date(2023, 2, 28),
         "status": "overdue",
     }
+
+
+def test_virtual_meters_are_computed_from_their_members(site, tmp_path, client, office_admin):
+    path = tmp_path / "v.csv"
+    path.write_text(
+        "id,building_id,energy_class,unit,virtual\nB1-OTHER,B1,electricity,kWh,E1 - R1\n", encoding="utf-8"
+    )
+    parsed = read_meters_file(path)
+    assert parsed.ok, parsed.errors
+    assert services.meters_import(rows=parsed.rows).errors == []
+    ingest(
+        readings_file(
+            site,
+            [
+                "E1,2023-01-01 00:00,50",
+                "E1,2023-01-01 00:15,50",
+                "R1,2023-01-01 00:00,100",
+                "R1,2023-01-01 00:15,130",
+            ],
+        )
+    )
+    from carbonpeak.web.buildings.models import Building
+
+    totals = selectors.meter_year_totals(Building.objects.get(code="B1"), 2023)
+    assert (totals["E1"], totals["R1"], totals["B1-OTHER"]) == (100.0, 30.0, 70.0)
+    client.force_login(office_admin)
+    html = client.get("/buildings/B1/", {"year": 2023}).content.decode()
+    assert 'data-meter-total="B1-OTHER">70.0<' in html
+
+
+def test_reimporting_the_registry_keeps_fields_the_file_does_not_carry(site, tmp_path):
+    from carbonpeak.web.buildings.models import Building
+
+    Building.objects.filter(code="B2").update(publishable=True, owner="区国资委")  # set in the admin
+    path = tmp_path / "again.csv"
+    path.write_text(
+        "id,name,primary_use,floor_area_m2\nB2,滨江商场(改),shopping_mall,52000\n", encoding="utf-8"
+    )
+    parsed = read_buildings_file(path)
+    assert services.buildings_import(rows=parsed.rows, columns=parsed.columns).updated == 1
+    b2 = Building.objects.get(code="B2")
+    assert (b2.name, b2.floor_area_m2, b2.publishable, b2.owner) == (
+        "滨江商场(改)",
+        52000.0,
+        True,
+        "区国资委",
+    )

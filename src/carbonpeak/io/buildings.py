@@ -65,6 +65,8 @@ class Parsed:
     path: Path
     rows: list[dict[str, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    """The file's columns: an update touches only the fields the file carries."""
 
     @property
     def ok(self) -> bool:
@@ -200,13 +202,39 @@ def parse_meter_row(row: dict[str, str], number: int, label: str) -> dict[str, A
     out["interval_minutes"] = int(interval) if interval else 15
     out["register_max"] = _number(row.get("register_max", ""), "register_max", p, positive=True)
     out["it_load"] = _bool(row.get("it_load", ""), "it_load", p)
-    terms = []
-    for term in filter(None, row.get("virtual", "").replace("-", " -").replace("+", " +").split()):
-        sign = -1 if term.startswith("-") else 1
-        terms.append({"sign": sign, "meter": term.lstrip("+-")})
+    terms, problem = parse_virtual(row.get("virtual", ""))
+    if problem:
+        p.append(("virtual", problem))
     out["virtual"] = terms
     out["quality"] = row.get("quality", "")
     return RowError(label, number, tuple(p)) if p else out
+
+
+def parse_virtual(text: str) -> tuple[list[dict[str, Any]], str]:
+    """Parse a virtual meter's formula, e.g. ``YP0001-MAIN - YP0001-IT`` or ``+M1 +M2 -M3``.
+
+    Operators stand alone or lead a term (``-M3``); inside a meter code a hyphen is part of the code, so
+    ``YP0001-IT`` is one meter. Returns the terms and a problem (empty when the formula is fine).
+    """
+    terms: list[dict[str, Any]] = []
+    sign = 1
+    expect_meter = True
+    for word in text.split():
+        if word in ("+", "-"):
+            if not expect_meter and terms:
+                sign = -1 if word == "-" else 1
+                expect_meter = True
+                continue
+            return [], f"'{text}' has two operators in a row"
+        if word[0] in "+-":
+            sign, word = (-1 if word[0] == "-" else 1), word[1:]
+        elif not expect_meter:
+            return [], f"'{text}' needs an operator between meters"
+        terms.append({"sign": sign, "meter": word})
+        sign, expect_meter = 1, False
+    if text.strip() and expect_meter:
+        return [], f"'{text}' ends with an operator"
+    return terms, ""
 
 
 def _parse(
@@ -219,6 +247,7 @@ def _parse(
         return result
     table = next(iter(tables.values()), [])
     header, rows = table_rows(table)
+    result.columns = [c for c in header if c]
     header_error = check_header(header, required, optional, path.name)
     if header_error is not None:
         result.errors.append(header_error)

@@ -210,10 +210,24 @@ def metrics_for_year(
     return out
 
 
-def _meter_total(meter: Meter, start: datetime, end: datetime, unit: str) -> float:
-    """A meter's consumption between two times (monthly rollups), converted to ``unit``."""
+def _meter_total(meter: Meter, start: datetime, end: datetime, unit: str, depth: int = 0) -> float:
+    """A meter's consumption between two times (monthly rollups), converted to ``unit``.
+
+    A virtual meter is the signed sum of its members (which may be virtual themselves, up to 5 levels).
+    """
     from carbonpeak.core.units import convert
 
+    if meter.virtual:
+        if depth >= 5:
+            raise ValueError(f"virtual meter {meter.code} nests too deep (a cycle?)")
+        members = {m.code: m for m in Meter.objects.filter(code__in=[t["meter"] for t in meter.virtual])}
+        return float(
+            sum(
+                t["sign"] * _meter_total(members[t["meter"]], start, end, unit, depth + 1)
+                for t in meter.virtual
+                if t["meter"] in members
+            )
+        )
     total = (
         MeterRollup.objects.filter(
             meter=meter, period=MeterRollup.MONTH, start__gte=start, start__lt=end
@@ -221,6 +235,12 @@ def _meter_total(meter: Meter, start: datetime, end: datetime, unit: str) -> flo
         or 0.0
     )
     return convert(total, meter.unit, unit)
+
+
+def meter_year_totals(building: Building, year: int) -> dict[str, float]:
+    """Each meter's consumption in the year, in its own unit (virtual meters computed from their members)."""
+    start, end = _year_bounds(year)
+    return {m.code: _meter_total(m, start, end, m.unit) for m in building.meters.all()}
 
 
 def _r(value: float | None, digits: int = 4) -> float | None:

@@ -42,8 +42,18 @@ class ImportOutcome:
     errors: list[RowError] = field(default_factory=list)
 
 
-def buildings_import(*, rows: Sequence[dict[str, Any]], synthetic: bool = False) -> ImportOutcome:
-    """Create or update buildings from validated rows, in one transaction."""
+COLUMN_OF_FIELD = {"footprint": "footprint_geojson", "lat": "lat", "lon": "lon"}
+"""Registry fields whose file column has another name."""
+
+
+def buildings_import(
+    *, rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, synthetic: bool = False
+) -> ImportOutcome:
+    """Create or update buildings from validated rows, in one transaction.
+
+    With ``columns`` (the file's header), an existing building is updated only in the fields the file
+    carries, so a file without ``publishable`` leaves the office's choice in the admin alone.
+    """
     outcome = ImportOutcome()
     fields = [
         "name",
@@ -67,6 +77,7 @@ def buildings_import(*, rows: Sequence[dict[str, Any]], synthetic: bool = False)
         "audit_interval_years",
         "publishable",
     ]
+    present = set(columns) if columns is not None else None
     with transaction.atomic():
         for row in rows:
             values = {f: row.get(f) for f in fields}
@@ -76,9 +87,16 @@ def buildings_import(*, rows: Sequence[dict[str, Any]], synthetic: bool = False)
             values["public_institution"] = bool(values["public_institution"])
             values["publishable"] = bool(values["publishable"])
             values["synthetic"] = synthetic or row.get("quality") == "synthetic"
-            _, created = Building.objects.update_or_create(code=row["id"], defaults=values)
-            outcome.created += created
-            outcome.updated += not created
+            building = Building.objects.filter(code=row["id"]).first()
+            if building is None:
+                Building.objects.create(code=row["id"], **values)
+                outcome.created += 1
+                continue
+            for name, value in values.items():
+                if present is None or COLUMN_OF_FIELD.get(name, name) in present or name == "synthetic":
+                    setattr(building, name, value)
+            building.save()
+            outcome.updated += 1
     return outcome
 
 

@@ -97,6 +97,7 @@ def building_detail(request: HttpRequest, code: str) -> HttpResponse:
     if metrics.values["coverage_pct"] is not None and metrics.values["coverage_pct"] < 90:
         alerts.append("low_coverage")
     quarantined = selectors.quarantined(building)
+    totals = selectors.meter_year_totals(building, year)
     if quarantined:
         alerts.append("quarantine")
     return render(
@@ -113,7 +114,7 @@ def building_detail(request: HttpRequest, code: str) -> HttpResponse:
             "alerts": alerts,
             "recent_coverage": recent,
             "quarantined": quarantined,
-            "meters": [(m, CATEGORIES[m.category]) for m in building.meters.all()],
+            "meters": [(m, CATEGORIES[m.category], totals.get(m.code)) for m in building.meters.all()],
         },
     )
 
