@@ -312,3 +312,11 @@ def test_reimporting_the_registry_keeps_fields_the_file_does_not_carry(site, tmp
         True,
         "区国资委",
     )
+
+
+def test_re_sending_a_bad_reading_does_not_grow_the_quarantine(site):
+    lines = ["NOPE,2023-01-01 00:00,1", "E1,2023-01-01 00:00,abc"]
+    first = ingest(readings_file(site, lines))
+    again = ingest(readings_file(site, lines, "again.csv"))
+    assert (first.quarantined, again.quarantined) == (2, 2)  # each call reports what it could not use...
+    assert QuarantinedReading.objects.count() == 2  # ...but the quarantine holds each bad reading once

@@ -1,7 +1,7 @@
 """Write services: registry and meter imports (all or nothing), idempotent reading ingest, rollups, gateways.
 
 Duplicate policy: a reading for a (meter, time) already stored with the **same** raw value is a harmless
-re-send and changes nothing; with a **different** value it is a conflict: the first value stays and the new
+re-send and changes nothing (a re-sent bad reading is not quarantined twice); with a **different** value it is a conflict: the first value stays and the new
 one is quarantined with both values in the reason, for the operator to resolve. Late readings are accepted and
 recompute the rollups they touch (and, on a cumulative register, the following interval).
 """
@@ -280,10 +280,34 @@ def readings_ingest(
                     pending.append(accepted)
         _bulk_insert(pending)
         _increment_rollups(pending)
-        QuarantinedReading.objects.bulk_create(parked, batch_size=2000)
+        QuarantinedReading.objects.bulk_create(_not_yet_quarantined(parked), batch_size=2000)
     result.accepted = sum(len(a.ts_ns) for a in pending)
     result.quarantined = len(parked)
     return result
+
+
+def _not_yet_quarantined(parked: list[QuarantinedReading]) -> list[QuarantinedReading]:
+    """The parked readings not already in quarantine with the same meter, time, value and reason.
+
+    A gateway that re-sends a bad reading must not grow the quarantine: the reading is already there.
+    """
+
+    def key(q: QuarantinedReading) -> tuple[str, Any, str, str]:
+        return (q.meter_code, q.ts, q.raw, q.reason)
+
+    seen: set[tuple[str, Any, str, str]] = set()
+    codes = {q.meter_code for q in parked}
+    reasons = {q.reason for q in parked}
+    for row in QuarantinedReading.objects.filter(meter_code__in=codes, reason__in=reasons).values_list(
+        "meter_code", "ts", "raw", "reason"
+    ):
+        seen.add(row)
+    fresh = []
+    for q in parked:
+        if key(q) not in seen:
+            seen.add(key(q))
+            fresh.append(q)
+    return fresh
 
 
 CONTEXT = timedelta(days=1)
