@@ -1,9 +1,10 @@
 """Write services: registry and meter imports (all or nothing), idempotent reading ingest, rollups, gateways.
 
 Duplicate policy: a reading for a (meter, time) already stored with the **same** raw value is a harmless
-re-send and changes nothing (a re-sent bad reading is not quarantined twice); with a **different** value it is a conflict: the first value stays and the new
-one is quarantined with both values in the reason, for the operator to resolve. Late readings are accepted and
-recompute the rollups they touch (and, on a cumulative register, the following interval).
+re-send and changes nothing (a re-sent bad reading is not quarantined twice). With a **different** value it
+is a conflict: the first value stays, and the new one is quarantined with both values in the reason, for the
+operator to resolve. Late readings are accepted and update the rollups they touch (and, on a cumulative
+register, the chain of readings they fall among).
 """
 
 from __future__ import annotations
