@@ -21,7 +21,6 @@ from carbonpeak.core.buildings.metrics import (
 )
 from carbonpeak.core.factors import FactorLibrary
 from carbonpeak.web.buildings.models import Building, Meter, MeterRollup, QuarantinedReading
-from carbonpeak.web.reference.models import ReferenceTableVersion
 from carbonpeak.web.reference.selectors import factor_library, latest_versions, table_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -325,8 +324,3 @@ def latest_year_with_data() -> int | None:
     """The last year any monthly rollup falls in."""
     last = MeterRollup.objects.filter(period=MeterRollup.MONTH).order_by("-start").first()
     return last.start.astimezone(SHANGHAI).year if last else None
-
-
-def quota_table_version() -> ReferenceTableVersion | None:
-    """The quota table version in use (for provenance on pages)."""
-    return next((t for t in latest_versions() if t.kind == "building_quotas"), None)

@@ -15,7 +15,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -617,43 +617,19 @@ def _copy_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
 
 
-def _bucket(ts: datetime, period: str) -> datetime:
-    local = ts.astimezone(SHANGHAI)
-    if period == MeterRollup.HOUR:
-        local = local.replace(minute=0, second=0, microsecond=0)
-    elif period == MeterRollup.DAY:
-        local = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    else:
-        local = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return local
-
-
-def _next_bucket(start: datetime, period: str) -> datetime:
-    if period == MeterRollup.HOUR:
-        return start + timedelta(hours=1)
-    if period == MeterRollup.DAY:
-        return (start + timedelta(days=1)).replace(hour=0)
-    return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-
-
 def _insert_rollups(rows: list[tuple[int, str, datetime, float, int]]) -> None:
     if not rows:
         return
     table = MeterRollup._meta.db_table
-    to_db = _db_time_converter()
+    starts: list[Any] = [r[2] for r in rows]
+    if connection.vendor == "sqlite":
+        starts = _sqlite_times(pd.DatetimeIndex(starts).as_unit("ns").asi8)
     with connection.cursor() as cursor:
         cursor.executemany(  # the table name is the model's own, never user input
             f"INSERT INTO {table} (meter_id, period, start, consumption, readings) "  # noqa: S608
             "VALUES (%s, %s, %s, %s, %s)",
-            [(m, p, to_db(ts), c, n) for m, p, ts, c, n in rows],
+            [(m, p, start, c, n) for (m, p, _, c, n), start in zip(rows, starts, strict=True)],
         )
-
-
-def _db_time_converter() -> Any:
-    """Timestamps as the database stores them (UTC; SQLite keeps naive ISO text, exactly as Django does)."""
-    if connection.vendor == "sqlite":
-        return lambda ts: ts.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    return lambda ts: ts
 
 
 def token_hash(token: str) -> str:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from carbonpeak.core.buildings.categories import CATEGORIES
+from carbonpeak.core.buildings.metrics import year_over_year_pct
 from carbonpeak.specs.reference import PRIMARY_USES
 from carbonpeak.web.buildings import selectors
 from carbonpeak.web.buildings.models import Building
@@ -152,9 +153,7 @@ def _disclosure_rows(year: int) -> dict[str, list[dict[str, Any]]]:
         if values["eui_kgce_per_m2"] is None or not values["energy_kwh"]:
             continue
         previous = before[building.pk]["eui_kgce_per_m2"]
-        trend = None
-        if previous:
-            trend = round(100 * (values["eui_kgce_per_m2"] / previous - 1), 1)
+        trend = round(year_over_year_pct(values["eui_kgce_per_m2"], previous), 1) if previous else None
         grouped.setdefault(building.primary_use, []).append(
             values | {"name": building.name, "trend_pct": trend}
         )

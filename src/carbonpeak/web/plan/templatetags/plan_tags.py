@@ -62,21 +62,6 @@ def deadline_label(target: Any) -> str:
 
 
 @register.filter
-def comparator_label(comparator: str) -> str:
-    """A readable name of a comparator."""
-    labels = {
-        "at_least": _("at least"),
-        "at_most": _("at most"),
-        "reduction_pct": _("reduction against a baseline"),
-        "cumulative_addition": _("cumulative addition"),
-        "full_coverage": _("full coverage"),
-        "peak_by": _("peak by"),
-        "qualitative": _("qualitative"),
-    }
-    return labels.get(comparator, comparator)
-
-
-@register.filter
 def unit_kind_label(kind: str) -> str:
     """A readable name of a unit kind."""
     labels = {
