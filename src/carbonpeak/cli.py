@@ -198,8 +198,11 @@ def _demo_buildings(count: int, seed: int) -> str:
     """Generate the synthetic buildings and feed their readings through the normal ingest path."""
     import time
 
+    import numpy as np
+    import pandas as pd
+
     from carbonpeak.demo.buildings import reference_buildings
-    from carbonpeak.io.buildings import RawReading
+    from carbonpeak.io.buildings import ReadingColumns
     from carbonpeak.web.buildings.models import Building
     from carbonpeak.web.buildings.services import buildings_import, meters_import, readings_ingest
 
@@ -226,11 +229,12 @@ def _demo_buildings(count: int, seed: int) -> str:
         raise SystemExit(_fail(f"synthetic meters rejected: {outcome.errors[0]}"))
     accepted = quarantined = 0
     for meter in meters:
-        raws = [
-            RawReading(meter.row["id"], ts, float(v), "", i)
-            for i, (ts, v) in enumerate(zip(meter.stamps, meter.values.tolist(), strict=True))
-        ]
-        result = readings_ingest(readings=raws, source="demo")
+        columns = ReadingColumns(
+            [meter.row["id"]] * len(meter.values),
+            pd.DatetimeIndex(meter.stamps).as_unit("ns").asi8,
+            np.asarray(meter.values, dtype=float),
+        )
+        result = readings_ingest(readings=columns, source="demo")
         accepted += result.accepted
         quarantined += result.quarantined
     seconds = time.perf_counter() - started

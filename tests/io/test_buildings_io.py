@@ -2,7 +2,7 @@
 
 import pytest
 
-from carbonpeak.io.buildings import parse_virtual
+from carbonpeak.io.buildings import parse_virtual, read_buildings_file
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,16 @@ def test_virtual_formula(text, terms):
 )
 def test_bad_virtual_formula(text, problem):
     assert problem in parse_virtual(text)[1]
+
+
+def test_operating_hours_must_be_annual(tmp_path):
+    path = tmp_path / "b.csv"
+    path.write_text(
+        "id,name,primary_use,floor_area_m2,operating_hours\nB1,a,hotel,100,10\nB2,b,hotel,100,2600\n",
+        encoding="utf-8",
+    )
+    parsed = read_buildings_file(path)
+    assert [str(e) for e in parsed.errors] == [
+        "b.csv, row 2: field operating_hours: 10 is not annual operating hours: give hours per year (h/a), "
+        "e.g. 2500, between 25 and 8784"
+    ]

@@ -320,3 +320,29 @@ def test_re_sending_a_bad_reading_does_not_grow_the_quarantine(site):
     again = ingest(readings_file(site, lines, "again.csv"))
     assert (first.quarantined, again.quarantined) == (2, 2)  # each call reports what it could not use...
     assert QuarantinedReading.objects.count() == 2  # ...but the quarantine holds each bad reading once
+
+
+def test_bulk_paths_keep_times_values_and_local_months_exactly(site):
+    """COPY (binary, PostgreSQL) and executemany (SQLite) store what was sent, to the microsecond and bit."""
+    path = readings_file(
+        site,
+        [
+            "E1,2023-01-31 23:45:00.123456,0.1",
+            "E1,2023-02-01 00:00:00,1234567.890123",
+            "E1,2023-02-01 00:15:00.000001,3.3000000000000003",
+        ],
+    )
+    assert ingest(path).accepted == 3
+    stored = list(Reading.objects.filter(meter__code="E1").order_by("ts").values_list("ts", "raw"))
+    assert stored == [
+        (datetime(2023, 1, 31, 23, 45, 0, 123456, tzinfo=SH), 0.1),
+        (datetime(2023, 2, 1, tzinfo=SH), 1234567.890123),
+        (datetime(2023, 2, 1, 0, 15, 0, 1, tzinfo=SH), 3.3000000000000003),
+    ]
+    months = dict(
+        MeterRollup.objects.filter(meter__code="E1", period="month").values_list("start", "consumption")
+    )
+    assert months == {
+        datetime(2023, 1, 1, tzinfo=SH): 0.1,
+        datetime(2023, 2, 1, tzinfo=SH): 1234567.890123 + 3.3000000000000003,
+    }

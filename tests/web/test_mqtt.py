@@ -78,3 +78,58 @@ def test_readings_published_to_mosquitto_are_ingested_without_loss(site, broker)
     assert QuarantinedReading.objects.get(meter_code="E2").reason == (
         "topic names building 'B1' but meter E2 is in B2"
     )
+
+
+def _end_session(broker, client_id: str) -> None:
+    """Remove a test's persistent session from the broker (a clean start with no expiry)."""
+    import paho.mqtt.client as mqtt
+
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    client.connect(*broker, clean_start=True)
+    client.loop_start()
+    time.sleep(0.2)
+    client.loop_stop()
+    client.disconnect()
+
+
+def test_messages_are_acknowledged_only_after_their_readings_commit(site, broker):  # noqa: F811
+    """A subscriber that stops before ingesting gets the messages again on reconnection: nothing is lost."""
+    import paho.mqtt.client as mqtt
+
+    client_id = f"carbonpeak-test-{uuid.uuid4().hex[:8]}"
+    first = MqttIngestor()
+    subscriber = connect(first, host=broker[0], port=broker[1], topic="carbonpeak/B1/#", client_id=client_id)
+    publisher = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"{client_id}-pub")
+    publisher.connect(*broker)
+    publisher.loop_start()
+    try:
+        for i in range(30):
+            stamp = (T0 + timedelta(minutes=15 * i)).isoformat()
+            publisher.publish(
+                "carbonpeak/B1/E1", json.dumps({"timestamp": stamp, "value": 2}), qos=1
+            ).wait_for_publish(timeout=5)
+        deadline = time.monotonic() + 10
+        while first.messages.qsize() < 30 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert first.messages.qsize() == 30  # received, but the subscriber "crashes" before ingesting
+        subscriber.loop_stop()
+        subscriber.disconnect()
+        assert Reading.objects.filter(meter__code="E1").count() == 0
+
+        second = MqttIngestor()
+        subscriber = connect(
+            second, host=broker[0], port=broker[1], topic="carbonpeak/B1/#", client_id=client_id
+        )
+        deadline = time.monotonic() + 20
+        while second.totals.received < 30 and time.monotonic() < deadline:
+            second.drain(wait=0.5)
+        assert second.totals.received == 30
+        assert Reading.objects.filter(meter__code="E1").count() == 30
+        second.drain(wait=1.0)  # acknowledged: nothing comes a third time
+        assert second.totals.received == 30
+    finally:
+        publisher.loop_stop()
+        publisher.disconnect()
+        subscriber.loop_stop()
+        subscriber.disconnect()
+        _end_session(broker, client_id)

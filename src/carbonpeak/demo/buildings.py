@@ -131,6 +131,8 @@ def reference_buildings(
                 "lon": round(121.495 + 0.07 * rng.random(), 5),
                 "public_institution": public,
                 "occupants": round(area / rng.uniform(12, 30)),
+                # annual operating hours [h/a]: the schedule's hours at half occupancy or more
+                "operating_hours": float(round((schedules[schedule] >= 0.5).sum() * step_minutes / 60)),
                 "year_built": int(rng.integers(1985, 2024)),
                 "publishable": use != "residential" and rng.random() < 0.7,
                 "quality": "synthetic",

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES
 from carbonpeak.core.errors import UnitError
@@ -119,6 +122,15 @@ def parse_building_row(row: dict[str, str], number: int, label: str) -> dict[str
     )
     for key in ("conditioned_area_m2", "roof_area_m2", "occupants", "operating_hours"):
         out[key] = _number(row.get(key, ""), key, p)
+    hours = out["operating_hours"]
+    if hours is not None and not 24 < hours <= 8784:
+        p.append(
+            (
+                "operating_hours",
+                f"{row['operating_hours']} is not annual operating hours: give hours per year (h/a), "
+                "e.g. 2500, between 25 and 8784",
+            )
+        )
     year = _number(row.get("year_built", ""), "year_built", p)
     if year is not None and not 1800 <= year <= 2100:
         p.append(("year_built", f"{row['year_built']} is not a year"))
@@ -291,6 +303,49 @@ class RawReading:
     raw: str
     row: int
     problem: str = ""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass
+class ReadingColumns:
+    """Readings as columns, for bulk ingest: one entry per reading, in the order received.
+
+    ``ts_ns`` holds UTC nanoseconds since the epoch and ``value`` the parsed number. A reading that could not
+    be parsed has an entry in ``problems`` (index to ``(raw text, reason)``); its ``ts_ns`` and ``value``
+    are then ignored, and ``ts_ns`` is the minimum int64 when the time itself is unknown.
+    """
+
+    meter: list[str]
+    ts_ns: np.ndarray
+    value: np.ndarray
+    problems: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not len(self.meter) == len(self.ts_ns) == len(self.value):
+            raise ValueError("meter, ts_ns and value must have the same length")
+
+    def __len__(self) -> int:
+        return len(self.meter)
+
+    @classmethod
+    def from_raw(cls, readings: Iterable[RawReading]) -> ReadingColumns:
+        """Columns from parsed single readings (the HTTP, MQTT and file paths)."""
+        items = list(readings)
+        unknown = np.iinfo(np.int64).min
+        stamps = [
+            unknown if r.timestamp is None else (r.timestamp - _EPOCH) // _MICROSECOND * 1000 for r in items
+        ]
+        values = [math.nan if r.value is None else r.value for r in items]
+        problems = {k: (r.raw, r.problem) for k, r in enumerate(items) if r.problem}
+        return cls(
+            [r.meter for r in items],
+            np.array(stamps, dtype=np.int64),
+            np.array(values, dtype=float),
+            problems,
+        )
 
 
 def parse_timestamp(raw: Any) -> datetime:

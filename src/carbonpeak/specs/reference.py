@@ -252,7 +252,11 @@ class BuildingQuotaRow(_Row):
     unit: str
     electricity_basis: Literal["", "calorific_equivalent", "equal_value"] = ""
     electricity_kgce_per_kwh: float | None = Field(default=None, gt=0, lt=1)
-    correction: str = ""
+    correction: Literal["", "gbt51161_operating_hours", "not_transcribed"] = Field(
+        default="",
+        description="Correction of the measured value: a method in carbonpeak.core.buildings.metrics."
+        "QUOTA_CORRECTIONS, or not_transcribed when the standard's factors are not in the reference data",
+    )
 
     _blank = field_validator("constraint", "benchmark", "guide", "electricity_kgce_per_kwh", mode="before")(
         _blank_to_none

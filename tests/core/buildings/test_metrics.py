@@ -14,6 +14,7 @@ from carbonpeak.core.buildings.metrics import (
     public_institution_indicators,
     pue,
     pue_status,
+    quota_correction,
     quota_position,
 )
 from carbonpeak.data import packaged_library
@@ -53,6 +54,48 @@ def test_quota_uses_the_standard_electricity_coefficient():
     small = quota_position(energy(), 9_000, OFFICE)
     assert small.status == "over_constraint"  # 15.0048 > 14
     assert quota_position(energy(), 10_000, None).status == "no_quota"
+
+
+GOV = Quota(
+    "gbt-51161-b-government",
+    "GB/T 51161-2016",
+    "B类 党政机关",
+    90,
+    None,
+    65,
+    "kWh/m2/a",
+    None,
+    "gbt51161_operating_hours",
+)
+
+
+def test_gbt51161_operating_hours_correction_scales_the_measured_value():
+    # 1,098,855 kWh / 10,000 m2 = 109.886 kWh/m2; T = 3,500 h: gamma1 = 0.3 + 0.7 x 2500 / 3500 = 0.8
+    e = energy()
+    position = quota_position(e, 10_000, GOV, operating_hours_h_per_a=3_500)
+    assert position.correction_factor == pytest.approx(0.8)
+    assert position.uncorrected_value == pytest.approx(e.energy_kwh / 10_000)
+    assert position.value == pytest.approx(0.8 * e.energy_kwh / 10_000)  # 87.91 < 90: within the constraint
+    assert position.status == "over_guide"
+    assert quota_correction("gbt51161_operating_hours", operating_hours_h_per_a=2_500) == pytest.approx(1.0)
+
+
+def test_a_correction_that_cannot_be_applied_is_flagged_not_guessed():
+    e = energy()
+    unknown_hours = quota_position(e, 10_000, GOV)
+    assert unknown_hours.correction_factor is None
+    assert unknown_hours.value == unknown_hours.uncorrected_value
+    assert unknown_hours.status == "over_constraint"  # 109.9 kWh/m2 uncorrected
+    assert "operating hours unknown" in unknown_hours.flags[0]
+    university = Quota(
+        "db31-783", "DB31/T 783", "本科", 36.3, 25.9, 19.3, "kgce/m2/a", None, "not_transcribed"
+    )
+    flagged = quota_position(e, 10_000, university)
+    assert "not in the reference data" in flagged.flags[0]
+    with pytest.raises(ValueError, match="unknown quota correction 'gamma2'"):
+        quota_correction("gamma2", operating_hours_h_per_a=2_500)
+    with pytest.raises(ValueError, match="must be positive"):
+        quota_correction("gbt51161_operating_hours", operating_hours_h_per_a=0)
 
 
 def test_peer_percentile_is_a_mid_rank():

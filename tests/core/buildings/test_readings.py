@@ -3,9 +3,11 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from carbonpeak.core.buildings.readings import Reading, check_readings, detect_spikes
+from carbonpeak.core.buildings.readings import Reading, check_readings, detect_spikes, spikes_median_multiple
 
 T0 = datetime(2024, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
 NOW = T0 + timedelta(days=1)
@@ -79,19 +81,15 @@ def test_spike_rule_dispatcher():
 
 
 def test_small_and_large_batches_flag_the_same_spikes():
-    # Up to 256 values take a plain loop, more take pandas' rolling median: the rule must not change.
-    import numpy as np
-
-    from carbonpeak.core.buildings.readings import spikes_median_multiple
-
+    # Up to 4096 values take one sort of the sliding windows, more take pandas' rolling median: same rule.
     rng = np.random.default_rng(7)
-    values = rng.uniform(1, 10, 1000)
-    values[rng.choice(1000, 25, replace=False)] *= 50
-    values[rng.choice(1000, 40, replace=False)] = 0.0
+    values = rng.uniform(1, 10, 6000)
+    values[rng.choice(6000, 150, replace=False)] *= 50
+    values[rng.choice(6000, 240, replace=False)] = 0.0
     large = spikes_median_multiple(values.tolist())
-    small = spikes_median_multiple(values[:256].tolist())
-    assert small == large[:256]
-    assert sum(large) >= 20
+    small = spikes_median_multiple(values[:4096].tolist())
+    assert small == large[:4096]
+    assert sum(large) >= 120
 
 
 def test_non_finite_values_are_quarantined_with_a_reason_and_leave_the_chain():
@@ -122,3 +120,30 @@ def test_a_register_spike_does_not_poison_the_next_difference():
     assert checked[31].consumption == 1.0  # 130 - 129, measured from the last accepted reading
     assert checked[31].flag == ""
     assert sum(c.consumption for c in checked if c.accepted) == 132.0 - 99.0
+
+
+@pytest.mark.parametrize("size", [4, 7, 96])
+@pytest.mark.parametrize("n", [1, 5, 97, 300])
+def test_trailing_medians_equal_pandas_rolling_median(n, size):
+    from carbonpeak.core.buildings.readings import _trailing_medians
+
+    rng = np.random.default_rng(n * 100 + size)
+    data = rng.uniform(0, 10, n)
+    data[rng.random(n) < 0.3] = 0.0
+    positive = np.where(data > 0, data, np.nan)
+    expected = pd.Series(positive).rolling(size, min_periods=4).median().shift(1).to_numpy()
+    got = _trailing_medians(positive, size)
+    assert np.array_equal(np.isnan(got), np.isnan(expected))
+    assert np.array_equal(got[~np.isnan(got)], expected[~np.isnan(expected)])
+
+
+def test_streamed_batches_flag_the_same_spikes_as_one_large_batch():
+    rng = np.random.default_rng(3)
+    data = rng.uniform(1, 2, 5000)
+    data[[100, 2500, 4999]] = 50.0
+    large = spikes_median_multiple(data.tolist())
+    small = [
+        mark for k in range(0, 5000, 1000) for mark in spikes_median_multiple(data[: k + 1000].tolist())[k:]
+    ]
+    assert large == small
+    assert [k for k, mark in enumerate(large) if mark] == [100, 2500, 4999]

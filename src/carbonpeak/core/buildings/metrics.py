@@ -132,6 +132,9 @@ class Quota:
     unit: str
     electricity_kgce_per_kwh: float | None
     """The standard's coefficient for electricity [kgce/kWh] (0.1229 calorific, 0.28232 equal-value)."""
+    correction: str = ""
+    """The standard's correction of the measured value: a name in :data:`QUOTA_CORRECTIONS`, ``""`` for none,
+    or ``not_transcribed`` when the standard corrects but its factors are not in the reference data."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,14 +146,84 @@ class QuotaPosition:
     status: str
     """``over_constraint`` (an alert), ``over_guide``, ``within_guide`` or ``no_quota``."""
     ratio_to_constraint: float | None
+    uncorrected_value: float | None = None
+    """The intensity before the standard's correction [quota unit]; equal to ``value`` when none applies."""
+    correction_factor: float | None = None
+    """The factor applied to the measured intensity [-]; ``None`` when none was applied."""
+    flags: tuple[str, ...] = ()
+    """Why a correction the standard asks for could not be applied."""
 
 
-def quota_position(energy: BuildingEnergy, floor_area_m2: float, quota: Quota | None) -> QuotaPosition:
+def gbt51161_operating_hours(
+    *, operating_hours_h_per_a: float, standard_hours_h_per_a: float = 2500.0
+) -> float:
+    """Operating-hours correction of an office's measured energy intensity, gamma1 = 0.3 + 0.7 x (T0 / T).
+
+    Parameters
+    ----------
+    operating_hours_h_per_a : float
+        The building's actual annual operating hours T [h/a].
+    standard_hours_h_per_a : float
+        The standard's reference hours T0 [h/a] (2500 for office buildings).
+
+    Returns
+    -------
+    float
+        gamma1 [-]: below 1 for a building used longer than the standard assumes, so its measured
+        intensity is scaled down before it is compared with the constraint and guide values.
+
+    References
+    ----------
+    .. [1] GB/T 51161-2016 民用建筑能耗标准, office buildings, correction for operating time; formula as in
+       ``shared/reference/FACTS.md`` §8 [S]. The standard's second factor, for occupant density, is not in
+       the reference data and is not applied.
+    """
+    if operating_hours_h_per_a <= 0:
+        raise ValueError(f"operating hours must be positive, not {operating_hours_h_per_a} h/a")
+    return 0.3 + 0.7 * (standard_hours_h_per_a / operating_hours_h_per_a)
+
+
+QUOTA_CORRECTIONS = {"gbt51161_operating_hours": gbt51161_operating_hours}
+"""Named corrections of a measured intensity, as a quota table's ``correction`` column names them."""
+UNTRANSCRIBED_CORRECTION = "not_transcribed"
+"""A standard that corrects the measured value with factors the reference data does not hold (evidence X)."""
+
+
+def quota_correction(method: str, **inputs: float) -> float:
+    """The correction factor [-] of a named method (:data:`QUOTA_CORRECTIONS`); unknown names are refused."""
+    try:
+        function = QUOTA_CORRECTIONS[method]
+    except KeyError:
+        known = ", ".join(QUOTA_CORRECTIONS)
+        raise ValueError(f"unknown quota correction '{method}'; choose one of: {known}") from None
+    return function(**inputs)
+
+
+def quota_position(
+    energy: BuildingEnergy,
+    floor_area_m2: float,
+    quota: Quota | None,
+    *,
+    operating_hours_h_per_a: float | None = None,
+) -> QuotaPosition:
     """Compare a building's annual intensity with its quota, on the quota's own basis.
 
     A kgce quota counts electricity with the standard's coefficient (calorific 0.1229 for offices under
-    DB31/T 1341, equal-value 0.28232 for malls under DB31/T 552) and the other carriers at calorific value. A
-    kWh quota (GB/T 51161) uses site energy.
+    DB31/T 1341, equal-value 0.28232 for malls under DB31/T 552) and the other carriers at calorific value.
+    A kWh quota (GB/T 51161) uses site energy. When the quota's standard corrects the measured value
+    (GB/T 51161: operating hours), the corrected value is compared; without the building's operating hours,
+    or for a standard whose factors are not transcribed, the uncorrected value is compared and flagged.
+
+    Parameters
+    ----------
+    energy : BuildingEnergy
+        The building's annual energy.
+    floor_area_m2 : float
+        Gross floor area [m2].
+    quota : Quota or None
+        The building's quota row.
+    operating_hours_h_per_a : float, optional
+        Annual operating hours [h/a], for corrections that need them.
     """
     if quota is None or quota.constraint is None or energy.kgce is None or energy.energy_kwh is None:
         return QuotaPosition(None, "no_quota", None)
@@ -163,13 +236,23 @@ def quota_position(energy: BuildingEnergy, floor_area_m2: float, quota: Quota | 
         ):  # the standard's own coefficient replaces the library's
             electricity = energy.electricity_kwh * quota.electricity_kgce_per_kwh
         value = (energy.kgce - energy.electricity_kgce + electricity) / floor_area_m2
+    uncorrected = value
+    factor: float | None = None
+    flags: list[str] = []
+    if quota.correction == UNTRANSCRIBED_CORRECTION:
+        flags.append(f"{quota.standard} corrects the measured value with factors not in the reference data")
+    elif quota.correction and operating_hours_h_per_a is None:
+        flags.append(f"operating hours unknown: the {quota.standard} correction is not applied")
+    elif quota.correction and operating_hours_h_per_a is not None:
+        factor = quota_correction(quota.correction, operating_hours_h_per_a=operating_hours_h_per_a)
+        value = uncorrected * factor
     if value > quota.constraint:
         status = "over_constraint"
     elif quota.guide is not None and value > quota.guide:
         status = "over_guide"
     else:
         status = "within_guide"
-    return QuotaPosition(value, status, value / quota.constraint)
+    return QuotaPosition(value, status, value / quota.constraint, uncorrected, factor, tuple(flags))
 
 
 def peer_percentile(value: float, peers: Sequence[float]) -> int:

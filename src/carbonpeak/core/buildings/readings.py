@@ -86,18 +86,33 @@ def spikes_median_multiple(
     if data.size == 0:
         return []
     size = int(window)
-    if data.size <= 256:  # small batches (streaming): a plain loop beats pandas' set-up cost
-        positive = np.where(data > 0, data, np.nan)
-        marks = []
-        for k in range(data.size):
-            past = positive[max(0, k - size) : k]
-            past = past[~np.isnan(past)]
-            marks.append(bool(past.size >= 4 and data[k] > factor * float(np.median(past))))
-        return marks
-    scale = pd.Series(np.where(data > 0, data, np.nan))  # zeros carry no scale
-    medians = scale.rolling(size, min_periods=4).median().shift(1).to_numpy()
+    if size < 1:
+        raise ValueError(f"the spike window must hold at least one interval, not {window}")
+    positive = np.where(data > 0, data, np.nan)  # zeros carry no scale
+    if data.size <= 4096:  # streaming batches: one vectorised sort beats pandas' set-up cost
+        medians = _trailing_medians(positive, size)
+    else:
+        medians = pd.Series(positive).rolling(size, min_periods=4).median().shift(1).to_numpy()
     flags = ~np.isnan(medians) & (data > factor * medians)
     return [bool(f) for f in flags]
+
+
+def _trailing_medians(positive: np.ndarray, size: int) -> np.ndarray:
+    """Median of the up to ``size`` non-NaN values before each position; NaN where fewer than 4.
+
+    The same numbers as pandas' ``rolling(size, min_periods=4).median().shift(1)``, from one sort of the
+    sliding windows (NaN sorts last, as +inf).
+    """
+    n = positive.size
+    padded = np.concatenate([np.full(size, np.nan), positive])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, size)[:n]
+    counts = np.count_nonzero(~np.isnan(windows), axis=1)
+    ordered = np.sort(np.where(np.isnan(windows), np.inf, windows), axis=1)
+    rows = np.arange(n)
+    low = ordered[rows, np.maximum(counts - 1, 0) // 2]  # for an odd count, low and high are one value
+    high = ordered[rows, np.minimum(counts // 2, size - 1)]
+    medians = (low + high) / 2
+    return np.where(counts >= 4, medians, np.nan)
 
 
 def spikes_absolute_max(values: Sequence[float], *, limit: float = float("inf")) -> list[bool]:

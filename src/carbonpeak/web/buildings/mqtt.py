@@ -7,6 +7,13 @@ that the meter belongs to the building named in the topic, and quarantines any r
 
 paho's network thread only queues messages. The thread that calls :meth:`MqttIngestor.drain` writes them
 through the same ingest service as files and HTTP, so database access stays in one thread.
+
+No loss: the subscriber uses MQTT v5 with a persistent session and acknowledges each message (PUBACK) only
+after the transaction that stored its readings has committed. A subscriber that stops before then leaves the
+messages unacknowledged, and the broker delivers them again on reconnection; ingest is idempotent, so a
+redelivered reading counts once. The client's Receive Maximum (65,535) lets the broker keep that many
+messages in flight, so acknowledging a batch at a time does not throttle the stream, and the broker's queue
+limit (``max_queued_messages``) only matters while no subscriber is connected.
 """
 
 from __future__ import annotations
@@ -80,12 +87,23 @@ def parse_message(topic: str, payload: bytes) -> Message:
     return Message(building, readings)
 
 
+RECEIVE_MAXIMUM = 65_535
+"""MQTT v5 Receive Maximum: unacknowledged QoS 1 messages in flight to this client (the protocol's most)."""
+SESSION_EXPIRY_S = 7 * 24 * 3600
+"""How long the broker keeps the subscriber's session and unacknowledged messages while it is away [s]."""
+
+
 class MqttIngestor:
-    """Queues messages from paho's thread; :meth:`drain` ingests them in the caller's thread."""
+    """Queues messages from paho's thread; :meth:`drain` ingests them in the caller's thread, then acks them.
+
+    ``acknowledge`` is called with each message's (mid, qos) once its readings are committed; :func:`connect`
+    sets it to the client's ``ack``.
+    """
 
     def __init__(self) -> None:
-        self.messages: queue.Queue[Message] = queue.Queue()
+        self.messages: queue.Queue[tuple[Message, int, int]] = queue.Queue()
         self.totals = services.IngestResult()
+        self.acknowledge: Any = None
 
     def on_message(self, client: Any, userdata: Any, message: Any) -> None:
         try:
@@ -94,21 +112,23 @@ class MqttIngestor:
             parsed = Message(
                 "", [RawReading(str(message.topic), None, None, "", 0, f"unreadable message: {exc}")]
             )
-        self.messages.put(parsed)
+        self.messages.put((parsed, int(getattr(message, "mid", 0)), int(getattr(message, "qos", 0))))
 
     def drain(self, *, wait: float = 0.5, max_readings: int = 20_000) -> services.IngestResult:
         """Ingest what has arrived (waiting up to ``wait`` seconds for the first message)."""
         batch: list[Message] = []
+        receipts: list[tuple[int, int]] = []
         count = 0
         deadline = time.monotonic() + wait
         while count < max_readings:
             try:
-                message = self.messages.get(
+                message, mid, qos = self.messages.get(
                     timeout=max(0.0, deadline - time.monotonic()) if not batch else 0.0
                 )
             except queue.Empty:
                 break
             batch.append(message)
+            receipts.append((mid, qos))
             count += len(message.readings)
         if not batch:
             return services.IngestResult()
@@ -128,7 +148,11 @@ class MqttIngestor:
                         f"topic names building '{message.building}' but meter {r.meter} is in {owner}",
                     )
                 readings.append(r)
-        result = services.readings_ingest(readings=readings, source="mqtt")
+        result = services.readings_ingest(readings=readings, source="mqtt")  # commits before returning
+        if self.acknowledge is not None:
+            for mid, qos in receipts:
+                if qos > 0:
+                    self.acknowledge(mid, qos)
         for key, value in result.__dict__.items():
             setattr(self.totals, key, getattr(self.totals, key) + value)
         return result
@@ -137,20 +161,30 @@ class MqttIngestor:
 def connect(
     ingestor: MqttIngestor, *, host: str, port: int, topic: str, client_id: str = "carbonpeak"
 ) -> Any:
-    """Connect, subscribe with QoS 1 and start paho's network thread; returns the client."""
+    """Connect (MQTT v5, persistent session, manual acks), subscribe with QoS 1 and start paho's thread.
+
+    Returns the client. Messages are acknowledged by :meth:`MqttIngestor.drain` after their readings commit.
+    """
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
+    from paho.mqtt.packettypes import PacketTypes
+    from paho.mqtt.properties import Properties
 
     subscribed = queue.Queue[bool]()
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, clean_session=False)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
+    client.manual_ack_set(True)
     client.on_message = ingestor.on_message
+    ingestor.acknowledge = client.ack
 
     def on_connect(c: Any, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
         c.subscribe(topic, qos=1)
 
     client.on_connect = on_connect
     client.on_subscribe = lambda *args: subscribed.put(True)
-    client.connect(host, port, keepalive=30)
+    properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    properties.ReceiveMaximum = RECEIVE_MAXIMUM
+    properties.SessionExpiryInterval = SESSION_EXPIRY_S
+    client.connect(host, port, keepalive=30, clean_start=False, properties=properties)
     client.loop_start()
     subscribed.get(timeout=10)
     return client

@@ -71,6 +71,7 @@ def quotas_by_use() -> dict[str, Quota]:
             num("guide"),
             data["unit"],
             num("electricity_kgce_per_kwh"),
+            data.get("correction", ""),
         )
     return out
 
@@ -161,7 +162,7 @@ def metrics_for_year(
         energy = building_energy(consumption_by_class(building, year), year=year, library=library)
         area = building.floor_area_m2
         quota = quotas.get(building.primary_use)
-        position = quota_position(energy, area, quota)
+        position = quota_position(energy, area, quota, operating_hours_h_per_a=building.operating_hours)
         audit = audit_status(building, today)
         values: dict[str, Any] = {
             "id": building.code,
@@ -180,6 +181,8 @@ def metrics_for_year(
             "quota_guide": quota.guide if quota else None,
             "quota_unit": quota.unit if quota else None,
             "quota_value": _r(position.value),
+            "quota_value_uncorrected": _r(position.uncorrected_value),
+            "quota_correction_factor": _r(position.correction_factor),
             "quota_status": position.status,
             "coverage_pct": _r(coverage_pct(building, start, end), 2),
             "peer_percentile": None,
@@ -197,7 +200,7 @@ def metrics_for_year(
                 values["pue"] = _r(pue(energy.electricity_kwh, it_kwh), 3)
                 new = bool(building.year_built and building.year_built >= 2023)
                 values["pue_status"] = pue_status(values["pue"], new=new)
-        out.append(BuildingMetrics(building, values, energy.factors, energy.flags))
+        out.append(BuildingMetrics(building, values, energy.factors, [*energy.flags, *position.flags]))
     peers: dict[str, list[float]] = defaultdict(list)
     for m in out:
         if m.values["eui_kgce_per_m2"] is not None and m.values["energy_kwh"]:

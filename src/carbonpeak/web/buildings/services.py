@@ -10,13 +10,12 @@ register, the chain of readings they fall among).
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -27,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from carbonpeak.core.buildings.readings import check_series
-from carbonpeak.io.buildings import RawReading
+from carbonpeak.io.buildings import RawReading, ReadingColumns
 from carbonpeak.io.tabular import RowError
 from carbonpeak.web.buildings.models import Building, Gateway, Meter, MeterRollup, QuarantinedReading, Reading
 
@@ -168,7 +167,7 @@ def _quarantine(
 
 def readings_ingest(
     *,
-    readings: Iterable[RawReading],
+    readings: Iterable[RawReading] | ReadingColumns,
     source: str,
     now: datetime | None = None,
     allowed_buildings: set[int] | None = None,
@@ -177,114 +176,168 @@ def readings_ingest(
 
     Idempotent on (meter, timestamp): re-sent data never counts twice. ``allowed_buildings``, when given,
     limits the meters a caller (a gateway) may write; the API refuses the whole request before calling this.
+    The work is columnar (numpy and pandas over the whole batch); only rejected readings become objects.
     """
     now = now or timezone.now()
-    items = list(readings)
-    result = IngestResult(received=len(items))
-    meters = {m.code: m for m in Meter.objects.filter(code__in={r.meter for r in items})}
-    parked: list[QuarantinedReading] = []
-    by_meter: dict[int, dict[datetime, RawReading]] = defaultdict(dict)
-    meter_of: dict[int, Meter] = {}
-    for item in items:
-        meter = meters.get(item.meter)
-        if item.problem:
-            parked.append(_quarantine(meter, item.meter, item.timestamp, item.raw, item.problem, source, now))
-        elif meter is None:
-            parked.append(
-                _quarantine(
-                    None, item.meter, item.timestamp, item.raw, f"unknown meter '{item.meter}'", source, now
-                )
-            )
+    cols = readings if isinstance(readings, ReadingColumns) else ReadingColumns.from_raw(readings)
+    result = IngestResult(received=len(cols))
+    if not len(cols):
+        return result
+    codes = pd.Series(cols.meter, dtype=object)
+    meters = {m.code: m for m in Meter.objects.filter(code__in=set(codes.unique().tolist()))}
+    refusal: dict[str, str] = {}
+    for code in codes.unique().tolist():
+        meter = meters.get(code)
+        if meter is None:
+            refusal[code] = f"unknown meter '{code}'"
         elif meter.virtual:
-            parked.append(
-                _quarantine(
-                    meter,
-                    item.meter,
-                    item.timestamp,
-                    item.raw,
-                    "virtual meter: its values are computed, not metered",
-                    source,
-                    now,
-                )
-            )
+            refusal[code] = "virtual meter: its values are computed, not metered"
         elif allowed_buildings is not None and meter.building_id not in allowed_buildings:
-            parked.append(
-                _quarantine(
-                    meter,
-                    item.meter,
-                    item.timestamp,
-                    item.raw,
-                    "meter is outside the sender's buildings",
-                    source,
-                    now,
-                )
-            )
-        else:
-            if item.timestamp is None or item.value is None:  # pragma: no cover - parsed readings have both
-                raise AssertionError("a reading without a problem has a time and a value")
-            batch = by_meter[meter.pk]
-            meter_of[meter.pk] = meter
-            seen = batch.get(item.timestamp)
-            if seen is None:
-                batch[item.timestamp] = item
-            elif seen.value != item.value:
-                result.conflicts += 1
-                parked.append(
-                    _quarantine(
-                        meter,
-                        item.meter,
-                        item.timestamp,
-                        item.raw,
-                        f"conflict: the same batch has {seen.value:g} for this time (first value kept)",
-                        source,
-                        now,
-                    )
-                )
-            else:
-                result.duplicates += 1
+            refusal[code] = "meter is outside the sender's buildings"
+    parked: list[QuarantinedReading] = []
+    refused = codes.map(lambda c: refusal.get(c, "")).to_numpy(dtype=object)
+    problem_rows = np.zeros(len(cols), dtype=bool)
+    problem_rows[list(cols.problems)] = True
+    for k in np.flatnonzero(problem_rows | (refused != "")).tolist():
+        code = cols.meter[k]
+        raw, problem = cols.problems.get(k, (_text(cols.value[k]), ""))
+        moment = None if cols.ts_ns[k] == _UNKNOWN_TIME else _datetime(int(cols.ts_ns[k]))
+        parked.append(_quarantine(meters.get(code), code, moment, raw, problem or refused[k], source, now))
+    good = ~problem_rows & (refused == "")
+    pk_of = {code: m.pk for code, m in meters.items()}
+    frame = pd.DataFrame(
+        {
+            "meter": codes[good].map(pk_of).to_numpy(dtype=np.int64),
+            "ts": cols.ts_ns[good],
+            "value": cols.value[good],
+        }
+    ).sort_values(["meter", "ts"], kind="stable", ignore_index=True)
+    frame = _drop_batch_duplicates(frame, meters, source, now, parked, result)
     pending: list[_Accepted] = []
     with transaction.atomic():
         # Lock the meters (in a fixed order): concurrent ingests of the same meter wait instead of colliding.
-        list(
-            Meter.objects.select_for_update().filter(pk__in=sorted(by_meter)).order_by("pk").values_list("pk")
-        )
-        stored = _stored_in_range(by_meter)
-        context = _context_before(by_meter)
-        for meter_pk, batch in by_meter.items():
-            meter = meter_of[meter_pk]
-            known = stored.get(meter_pk, {})
-            fresh: list[datetime] = []
-            for ts in sorted(batch):
-                item = batch[ts]
-                previous_value = known.get(ts)
-                if previous_value is None:
-                    fresh.append(ts)
-                elif previous_value == item.value:
-                    result.duplicates += 1
-                else:
-                    result.conflicts += 1
-                    parked.append(
-                        _quarantine(
-                            meter,
-                            meter.code,
-                            ts,
-                            item.raw,
-                            f"conflict: stored {previous_value:g}, received {item.value:g} "
-                            "(first value kept)",
-                            source,
-                            now,
-                        )
-                    )
-            if fresh:
-                accepted = _check(meter, fresh, batch, now, source, parked, result, context.get(meter_pk, []))
-                if accepted is not None:
-                    pending.append(accepted)
+        meter_ids = sorted(set(frame["meter"].unique().tolist()))
+        list(Meter.objects.select_for_update().filter(pk__in=meter_ids).order_by("pk").values_list("pk"))
+        spans = frame.groupby("meter")["ts"].agg(["min", "max"])
+        ranges = {
+            int(m): (_datetime(int(lo)), _datetime(int(hi)))
+            for m, lo, hi in zip(
+                spans.index.tolist(), spans["min"].tolist(), spans["max"].tolist(), strict=True
+            )
+        }
+        frame = _drop_stored(frame, ranges, meters, source, now, parked, result)
+        context = _context_before({m: lo for m, (lo, _) in ranges.items()})
+        by_pk = {m.pk: m for m in meters.values()}
+        values = frame["value"].to_numpy()
+        stamps = frame["ts"].to_numpy()
+        ids = frame["meter"].to_numpy()
+        starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.zeros(0, dtype=int)
+        ends = np.r_[starts[1:], len(ids)] if len(ids) else starts
+        for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+            meter = by_pk[int(ids[a])]
+            accepted = _check(
+                meter,
+                stamps[a:b],
+                values[a:b],
+                now,
+                source,
+                parked,
+                result,
+                context.get(meter.pk, _Context()),
+            )
+            if accepted is not None:
+                pending.append(accepted)
         _bulk_insert(pending)
         _increment_rollups(pending)
         QuarantinedReading.objects.bulk_create(_not_yet_quarantined(parked), batch_size=2000)
     result.accepted = sum(len(a.ts_ns) for a in pending)
     result.quarantined = len(parked)
     return result
+
+
+_UNKNOWN_TIME = np.iinfo(np.int64).min
+
+
+def _datetime(ns: int) -> datetime:
+    """A UTC datetime from nanoseconds since the epoch (microsecond resolution, as the database keeps)."""
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=ns // 1000)
+
+
+def _text(value: float) -> str:
+    return f"{value:g}"
+
+
+def _drop_batch_duplicates(
+    frame: pd.DataFrame,
+    meters: dict[str, Meter],
+    source: str,
+    now: datetime,
+    parked: list[QuarantinedReading],
+    result: IngestResult,
+) -> pd.DataFrame:
+    """Keep the first reading of each (meter, time) in the batch; count repeats, quarantine conflicts."""
+    repeat = frame.duplicated(["meter", "ts"], keep="first").to_numpy()
+    if not repeat.any():
+        return frame
+    first = frame.groupby(["meter", "ts"])["value"].transform("first").to_numpy()
+    values = frame["value"].to_numpy()
+    same = repeat & (values == first)
+    result.duplicates += int(same.sum())
+    by_pk = {m.pk: m for m in meters.values()}
+    for k in np.flatnonzero(repeat & ~same).tolist():
+        meter = by_pk[int(frame["meter"].to_numpy()[k])]
+        result.conflicts += 1
+        parked.append(
+            _quarantine(
+                meter,
+                meter.code,
+                _datetime(int(frame["ts"].to_numpy()[k])),
+                _text(values[k]),
+                f"conflict: the same batch has {first[k]:g} for this time (first value kept)",
+                source,
+                now,
+            )
+        )
+    return frame[~repeat].reset_index(drop=True)
+
+
+def _drop_stored(
+    frame: pd.DataFrame,
+    ranges: dict[int, tuple[datetime, datetime]],
+    meters: dict[str, Meter],
+    source: str,
+    now: datetime,
+    parked: list[QuarantinedReading],
+    result: IngestResult,
+) -> pd.DataFrame:
+    """Drop readings already stored: the same value is a re-send, another value a quarantined conflict."""
+    stored = _stored_in_range(ranges)
+    if stored.empty:
+        return frame
+    merged = frame.merge(stored, on=["meter", "ts"], how="left", sort=False)
+    known = merged["stored"].notna().to_numpy()
+    if not known.any():
+        return frame
+    values = merged["value"].to_numpy()
+    previous = merged["stored"].to_numpy()
+    same = known & (values == previous)
+    result.duplicates += int(same.sum())
+    by_pk = {m.pk: m for m in meters.values()}
+    for k in np.flatnonzero(known & ~same).tolist():
+        meter = by_pk[int(merged["meter"].to_numpy()[k])]
+        result.conflicts += 1
+        parked.append(
+            _quarantine(
+                meter,
+                meter.code,
+                _datetime(int(merged["ts"].to_numpy()[k])),
+                _text(values[k]),
+                f"conflict: stored {previous[k]:g}, received {values[k]:g} (first value kept)",
+                source,
+                now,
+            )
+        )
+    return frame[~known].reset_index(drop=True)
 
 
 def _not_yet_quarantined(parked: list[QuarantinedReading]) -> list[QuarantinedReading]:
@@ -317,34 +370,77 @@ CHUNK = 200
 """Meters per query when reading each meter's own time window."""
 
 
-def _stored_in_range(by_meter: dict[int, dict[datetime, RawReading]]) -> dict[int, dict[datetime, float]]:
-    """Stored raw values at the batch's times, per meter (chunked queries over each meter's own range)."""
-    out: dict[int, dict[datetime, float]] = defaultdict(dict)
-    ids = list(by_meter)
-    for k in range(0, len(ids), CHUNK):
+def _span_conditions(field: str, spans: dict[int, tuple[datetime, datetime]], *, upper: str) -> list[Q]:
+    """Query conditions for each meter's own time span, meters with the same span sharing one ``IN``.
+
+    A streaming batch gives every meter the same span, so it becomes one condition instead of one per meter.
+    """
+    groups: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
+    for meter_id, span in spans.items():
+        groups[span].append(meter_id)
+    terms = [
+        Q(meter_id__in=ids[k : k + 1000], **{f"{field}__gte": lo, f"{field}__{upper}": hi})
+        for (lo, hi), ids in groups.items()
+        for k in range(0, len(ids), 1000)
+    ]
+    conditions = []
+    for k in range(0, len(terms), CHUNK):
         condition = Q()
-        for meter_id in ids[k : k + CHUNK]:
-            stamps = by_meter[meter_id]
-            condition |= Q(meter_id=meter_id, ts__gte=min(stamps), ts__lte=max(stamps))
-        for meter_id, ts, raw in Reading.objects.filter(condition).values_list("meter_id", "ts", "raw"):
-            out[meter_id][ts] = raw
-    return out
+        for term in terms[k : k + CHUNK]:
+            condition |= term
+        conditions.append(condition)
+    return conditions
 
 
-def _context_before(
-    by_meter: dict[int, dict[datetime, RawReading]],
-) -> dict[int, list[tuple[datetime, float, float]]]:
-    """Stored (time, raw, consumption) in the day before each meter's first new reading, oldest first."""
-    out: dict[int, list[tuple[datetime, float, float]]] = defaultdict(list)
-    ids = list(by_meter)
-    for k in range(0, len(ids), CHUNK):
-        condition = Q()
-        for meter_id in ids[k : k + CHUNK]:
-            first = min(by_meter[meter_id])
-            condition |= Q(meter_id=meter_id, ts__gte=first - CONTEXT, ts__lt=first)
+def _stored_in_range(ranges: dict[int, tuple[datetime, datetime]]) -> pd.DataFrame:
+    """Stored raw values within each meter's (first, last) batch time: columns meter, ts [ns], stored."""
+    parts: list[pd.DataFrame] = []
+    for condition in _span_conditions("ts", ranges, upper="lte"):
+        rows = list(Reading.objects.filter(condition).values_list("meter_id", "ts", "raw"))
+        if rows:
+            meter_ids, stamps, raws = zip(*rows, strict=True)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "meter": np.array(meter_ids, dtype=np.int64),
+                        "ts": pd.DatetimeIndex(stamps).as_unit("ns").asi8,
+                        "stored": np.array(raws, dtype=float),
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame({"meter": [], "ts": [], "stored": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+@dataclass
+class _Context:
+    """A meter's stored readings just before a batch: the last one, and recent consumption for spike rules."""
+
+    last: tuple[datetime, float] | None = None
+    """(time, raw value) of the last stored reading before the batch."""
+    history: list[float] = field(default_factory=list)
+    """Consumption of the stored readings in the day before the batch, oldest first."""
+
+
+def _context_before(firsts: dict[int, datetime]) -> dict[int, _Context]:
+    """Each meter's stored readings in the day before its first new reading.
+
+    Only the last reading's time is converted: a streaming batch reads ~96 rows per meter, and converting
+    every timestamp cost more than the rest of the ingest.
+    """
+    out: dict[int, _Context] = defaultdict(_Context)
+    last: dict[int, tuple[int, float]] = {}
+    spans = {meter_id: (first - CONTEXT, first) for meter_id, first in firsts.items()}
+    for condition in _span_conditions("ts", spans, upper="lt"):
         rows = Reading.objects.filter(condition).order_by("meter_id", "ts")
-        for meter_id, ts, raw, consumption in rows.values_list("meter_id", "ts", "raw", "consumption"):
-            out[meter_id].append((ts, raw, consumption))
+        for meter_id, pk, raw, consumption in rows.values_list("meter_id", "id", "raw", "consumption"):
+            out[meter_id].history.append(consumption)
+            last[meter_id] = (pk, raw)
+    if last:
+        times = dict(Reading.objects.filter(pk__in=[pk for pk, _ in last.values()]).values_list("id", "ts"))
+        for meter_id, (pk, raw) in last.items():
+            out[meter_id].last = (times[pk], raw)
     return out
 
 
@@ -363,26 +459,24 @@ class _Accepted:
 
 def _check(
     meter: Meter,
-    fresh: list[datetime],
-    batch: dict[datetime, RawReading],
+    ts_ns: np.ndarray,
+    values: np.ndarray,
     now: datetime,
     source: str,
     parked: list[QuarantinedReading],
     result: IngestResult,
-    context: list[tuple[datetime, float, float]],
+    context: _Context,
 ) -> _Accepted | None:
-    ts_ns = pd.DatetimeIndex(fresh).as_unit("ns").asi8
-    values = np.array([batch[ts].value for ts in fresh], dtype=float)
+    """Screen one meter's new readings (ascending ``ts_ns``), or hand a late register chain on."""
     cumulative = meter.kind == "cumulative"
-    previous: tuple[datetime, float] | None = (context[-1][0], context[-1][1]) if context else None
+    first = _datetime(int(ts_ns[0]))
+    previous = context.last
     if previous is None and cumulative:
         previous = (
-            Reading.objects.filter(meter=meter, ts__lt=fresh[0])
-            .order_by("-ts")
-            .values_list("ts", "raw")
-            .first()
+            Reading.objects.filter(meter=meter, ts__lt=first).order_by("-ts").values_list("ts", "raw").first()
         )
-    if cumulative and Reading.objects.filter(meter=meter, ts__gt=fresh[0]).exists():
+    if cumulative and Reading.objects.filter(meter=meter, ts__gt=first).exists():
+        fresh = [_datetime(int(t)) for t in ts_ns.tolist()]
         return _check_late_register(meter, fresh, values, previous, now, source, parked, result)
     checked = check_series(
         ts_ns,
@@ -394,17 +488,29 @@ def _check(
         now_ns=_ns(now),
         spike_rule=settings.BUILDINGS_SPIKE_RULE,
         spike_params=settings.BUILDINGS_SPIKE_PARAMS,
-        history=[c for _, _, c in context[-96:]],
+        history=context.history[-96:],
     )
     ok = ~np.isnan(checked.consumption)
-    for k in np.flatnonzero(~ok):
+    for k in np.flatnonzero(~ok).tolist():
         parked.append(
-            _quarantine(meter, meter.code, fresh[k], f"{values[k]:g}", checked.reasons[k], source, now)
+            _quarantine(
+                meter,
+                meter.code,
+                _datetime(int(ts_ns[k])),
+                _text(values[k]),
+                checked.reasons[k],
+                source,
+                now,
+            )
         )
+    if ok.all():
+        flags = checked.flags
+        result.corrected += sum(1 for f in flags if f and not f.startswith("first register"))
+        return _Accepted(meter, ts_ns, values, checked.consumption, flags)
     keep = np.flatnonzero(ok)
     if keep.size == 0:
         return None
-    flags = [checked.flags[k] for k in keep]
+    flags = [checked.flags[k] for k in keep.tolist()]
     result.corrected += sum(1 for f in flags if f and not f.startswith("first register"))
     return _Accepted(meter, ts_ns[keep], values[keep], checked.consumption[keep], flags)
 
@@ -503,67 +609,83 @@ def _increment_rollups(pending: list[_Accepted]) -> None:
     meter_ids = np.concatenate([np.full(len(a.ts_ns), a.meter.pk, dtype=np.int64) for a in pending])
     stamps = pd.to_datetime(np.concatenate([a.ts_ns for a in pending]), unit="ns", utc=True)
     values = np.concatenate([a.consumption for a in pending])
-    for period in (MeterRollup.HOUR, MeterRollup.DAY, MeterRollup.MONTH):
-        delta: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
-        frame = pd.DataFrame(
-            {"meter": meter_ids, "start": _bucket_keys(stamps, period).as_unit("ns").asi8, "value": values}
+    counts = np.ones(len(values), dtype=np.int64)
+    fixes = [(a.meter.pk, moment, change) for a in pending for moment, change in a.corrections]
+    if fixes:
+        meter_ids = np.r_[meter_ids, np.array([f[0] for f in fixes], dtype=np.int64)]
+        stamps = pd.DatetimeIndex(
+            stamps.append(pd.DatetimeIndex([f[1] for f in fixes]).tz_convert("UTC").as_unit(stamps.unit))
         )
-        grouped = frame.groupby(["meter", "start"])["value"].agg(["sum", "count"])
-        for (meter_id, start), total, count in zip(
-            grouped.index.tolist(), grouped["sum"].tolist(), grouped["count"].tolist(), strict=True
-        ):
-            delta[(meter_id, start)] = [total, count]
-        for a in pending:
-            for moment, change in a.corrections:
-                start = int(_bucket_keys(pd.DatetimeIndex([moment]), period).as_unit("ns").asi8[0])
-                delta[(a.meter.pk, start)][0] += change
-        if not delta:
-            continue
+        values = np.r_[values, np.array([f[2] for f in fixes], dtype=float)]
+        counts = np.r_[counts, np.zeros(len(fixes), dtype=np.int64)]
+    for period in (MeterRollup.HOUR, MeterRollup.DAY, MeterRollup.MONTH):
+        frame = pd.DataFrame(
+            {
+                "meter": meter_ids,
+                "start": _bucket_keys(stamps, period).as_unit("ns").asi8,
+                "value": values,
+                "count": counts,
+            }
+        )
+        delta = frame.groupby(["meter", "start"], sort=False, as_index=False)[["value", "count"]].sum()
         existing = _existing_rollups(period, delta)
-        updates = []
-        inserts = []
-        for (meter_id, start), (total, count) in delta.items():
-            row = existing.get((meter_id, start))
-            if row is None:
-                inserts.append(
-                    (meter_id, period, pd.Timestamp(start, tz="UTC").to_pydatetime(), total, int(count))
+        if not existing.empty:
+            delta = delta.merge(existing, on=["meter", "start"], how="left", sort=False)
+            known = delta["id"].notna().to_numpy()
+        else:
+            known = np.zeros(len(delta), dtype=bool)
+        _insert_rollups(period, delta[~known])
+        if known.any():
+            updates = delta[known]
+            _update_rollups(
+                list(
+                    zip(
+                        updates["value"].tolist(),
+                        updates["count"].tolist(),
+                        updates["id"].astype(np.int64).tolist(),
+                        strict=True,
+                    )
                 )
-            else:
-                updates.append((total, int(count), row[0]))
-        _insert_rollups(inserts)
-        if updates:
-            table = MeterRollup._meta.db_table
-            update = (  # additive, so an update never overwrites another's
-                f"UPDATE {table} SET consumption = consumption + %s, readings = readings + %s WHERE id = %s"  # noqa: S608
             )
-            with connection.cursor() as cursor:
-                cursor.executemany(update, updates)  # the table name is the model's own, never user input
 
 
-def _existing_rollups(
-    period: str, delta: dict[tuple[int, int], list[float]]
-) -> dict[tuple[int, int], tuple[int, float, int]]:
-    """Stored rollups at the touched (meter, bucket) keys: (id, consumption, readings)."""
-    by_meter: dict[int, list[int]] = defaultdict(list)
-    for meter_id, start in delta:
-        by_meter[meter_id].append(start)
-    out: dict[tuple[int, int], tuple[int, float, int]] = {}
-    ids = list(by_meter)
-    for k in range(0, len(ids), CHUNK):
-        condition = Q()
-        for meter_id in ids[k : k + CHUNK]:
-            starts = by_meter[meter_id]
-            condition |= Q(
-                meter_id=meter_id,
-                start__gte=pd.Timestamp(min(starts), tz="UTC").to_pydatetime(),
-                start__lte=pd.Timestamp(max(starts), tz="UTC").to_pydatetime(),
-            )
-        rows = MeterRollup.objects.filter(condition, period=period)
-        for pk, meter_id, stored_start, consumption, readings in rows.values_list(
-            "id", "meter_id", "start", "consumption", "readings"
-        ):
-            out[(meter_id, _ns(stored_start))] = (pk, consumption, readings)
-    return out
+def _update_rollups(rows: list[tuple[float, int, int]]) -> None:
+    """Add (consumption, readings) to stored rollups by id (additive: it never overwrites another update)."""
+    table = MeterRollup._meta.db_table  # the model's own name, never user input
+    if connection.vendor == "sqlite":  # the driver's own executemany; Django's wrapper rewrites each row
+        connection.ensure_connection()
+        connection.connection.executemany(
+            f"UPDATE {table} SET consumption = consumption + ?, readings = readings + ? WHERE id = ?",  # noqa: S608
+            rows,
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET consumption = consumption + %s, readings = readings + %s WHERE id = %s",  # noqa: S608
+            rows,
+        )
+
+
+def _existing_rollups(period: str, delta: pd.DataFrame) -> pd.DataFrame:
+    """Stored rollups at the touched (meter, bucket) keys: columns meter, start [ns], id."""
+    spans = delta.groupby("meter")["start"].agg(["min", "max"])
+    ranges = {
+        int(m): (_datetime(int(lo)), _datetime(int(hi)))
+        for m, lo, hi in zip(spans.index.tolist(), spans["min"].tolist(), spans["max"].tolist(), strict=True)
+    }
+    rows: list[tuple[int, int, datetime]] = []
+    for condition in _span_conditions("start", ranges, upper="lte"):
+        rows += MeterRollup.objects.filter(condition, period=period).values_list("id", "meter_id", "start")
+    if not rows:
+        return pd.DataFrame()
+    pks, meters, starts = zip(*rows, strict=True)
+    return pd.DataFrame(
+        {
+            "meter": np.array(meters, dtype=np.int64),
+            "start": pd.DatetimeIndex(starts).as_unit("ns").asi8,
+            "id": np.array(pks, dtype=np.int64),
+        }
+    )
 
 
 def _bulk_insert(pending: list[_Accepted]) -> None:
@@ -574,62 +696,124 @@ def _bulk_insert(pending: list[_Accepted]) -> None:
     if not pending:
         return
     table = Reading._meta.db_table
+    meter_ids = np.concatenate([np.full(len(a.ts_ns), a.meter.pk, dtype=np.int64) for a in pending])
+    ts_ns = np.concatenate([a.ts_ns for a in pending])
+    raw = np.concatenate([a.raw for a in pending])
+    consumption = np.concatenate([a.consumption for a in pending])
+    flags = [f[:120] for a in pending for f in a.flags]
     connection.ensure_connection()
     if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        for a in pending:
-            stamps = pd.to_datetime(a.ts_ns, unit="ns", utc=True).strftime("%Y-%m-%d %H:%M:%S.%f+00")
-            buffer.writelines(
-                f"{a.meter.pk}\t{ts}\t{raw!r}\t{c!r}\t{_copy_text(f[:120])}\n"
-                for ts, raw, c, f in zip(stamps, a.raw.tolist(), a.consumption.tolist(), a.flags, strict=True)
-            )
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} (meter_id, ts, raw, consumption, flag) FROM STDIN") as copy,
-        ):
-            copy.write(buffer.getvalue())
-        return
-    rows: list[tuple[int, str, float, float, str]] = []
-    for a in pending:
-        rows += zip(
-            [a.meter.pk] * len(a.ts_ns),
-            _sqlite_times(a.ts_ns),
-            a.raw.tolist(),
-            a.consumption.tolist(),
-            [f[:120] for f in a.flags],
-            strict=True,
+        _copy_binary(
+            table,
+            ["meter_id", "ts", "raw", "consumption", "flag"],
+            [(">i8", meter_ids), (">i8", _pg_time(ts_ns)), (">f8", raw), (">f8", consumption)],
+            flags,
         )
+        return
+    rows = zip(
+        meter_ids.tolist(), _sqlite_times(ts_ns), raw.tolist(), consumption.tolist(), flags, strict=True
+    )
     insert = f"INSERT INTO {table} (meter_id, ts, raw, consumption, flag) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
     connection.connection.executemany(insert, rows)  # the table name is the model's own, never user input
 
 
+_PG_EPOCH_US = 946_684_800_000_000
+"""2000-01-01T00:00:00Z, PostgreSQL's epoch, in microseconds since 1970."""
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+_COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
+_COPY_CHUNK = 200_000
+"""Rows per write: the server parses one chunk while the next is built."""
+
+
+def _pg_time(ts_ns: np.ndarray) -> np.ndarray:
+    """PostgreSQL's binary timestamptz: microseconds since 2000-01-01 UTC."""
+    return ts_ns.astype(np.int64) // 1000 - _PG_EPOCH_US
+
+
+def _copy_binary(
+    table: str, columns: Sequence[str], numbers: Sequence[tuple[str, np.ndarray]], text: Sequence[str]
+) -> None:
+    """COPY rows into PostgreSQL in its binary format, built with numpy rather than row by row.
+
+    ``columns`` names the numeric columns, then one text column last; ``numbers`` gives each numeric column's
+    big-endian numpy type (``>i8``, ``>i4``, ``>f8``) and values; ``text`` the last column's values. Rows
+    sharing a text value are packed together into one fixed-width record array (order does not matter).
+    """
+    labels = pd.Series(list(text), dtype=object)
+    codes, uniques = pd.factorize(labels, sort=False)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.write(_COPY_HEADER)
+        for code, label in enumerate(uniques.tolist()):
+            rows = np.flatnonzero(codes == code)
+            encoded = str(label).encode("utf-8")
+            layout: list[tuple[str, str]] = [("fields", ">i2")]
+            for k, (kind, _) in enumerate(numbers):
+                layout += [(f"n{k}", ">i4"), (f"v{k}", kind)]
+            layout.append(("tn", ">i4"))
+            if encoded:
+                layout.append(("tv", f"S{len(encoded)}"))
+            for start in range(0, len(rows), _COPY_CHUNK):
+                part = rows[start : start + _COPY_CHUNK]
+                records = np.empty(len(part), dtype=np.dtype(layout))
+                records["fields"] = len(numbers) + 1
+                for k, (kind, values) in enumerate(numbers):
+                    records[f"n{k}"] = np.dtype(kind).itemsize
+                    records[f"v{k}"] = values[part]
+                records["tn"] = len(encoded)
+                if encoded:
+                    records["tv"] = encoded
+                copy.write(records.tobytes())
+        copy.write(_COPY_TRAILER)
+
+
 def _sqlite_times(ts_ns: np.ndarray) -> list[str]:
-    """UTC times as Django's SQLite backend stores them: ``YYYY-MM-DD HH:MM:SS[.ffffff]``."""
-    stamps = pd.to_datetime(ts_ns, unit="ns", utc=True)
-    base = stamps.strftime("%Y-%m-%d %H:%M:%S")
-    micro = stamps.microsecond
-    if not micro.any():
-        return list(base)
-    return [f"{b}.{m:06d}" if m else b for b, m in zip(base, micro, strict=True)]
+    """UTC times as Django's SQLite backend stores them: ``YYYY-MM-DD HH:MM:SS[.ffffff]``.
+
+    Built with numpy: ISO text with its ``T`` overwritten by a space, and the fraction only where non-zero.
+    """
+    us = ts_ns.astype(np.int64).view("datetime64[ns]").astype("datetime64[us]")
+    whole = np.datetime_as_string(us.astype("datetime64[s]"), unit="s")
+    whole.view("<U1").reshape(len(whole), -1)[:, 10] = " "
+    fraction = ts_ns.astype(np.int64) // 1000 % 1_000_000
+    if not fraction.any():
+        return cast(list[str], whole.tolist())
+    return [f"{w}.{f:06d}" if f else w for w, f in zip(whole.tolist(), fraction.tolist(), strict=True)]
 
 
-def _copy_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-
-def _insert_rollups(rows: list[tuple[int, str, datetime, float, int]]) -> None:
-    if not rows:
+def _insert_rollups(period: str, rows: pd.DataFrame) -> None:
+    """Insert new rollups (columns meter, start [ns], value, count)."""
+    if rows.empty:
         return
     table = MeterRollup._meta.db_table
-    starts: list[Any] = [r[2] for r in rows]
-    if connection.vendor == "sqlite":
-        starts = _sqlite_times(pd.DatetimeIndex(starts).as_unit("ns").asi8)
-    with connection.cursor() as cursor:
-        cursor.executemany(  # the table name is the model's own, never user input
-            f"INSERT INTO {table} (meter_id, period, start, consumption, readings) "  # noqa: S608
-            "VALUES (%s, %s, %s, %s, %s)",
-            [(m, p, start, c, n) for (m, p, _, c, n), start in zip(rows, starts, strict=True)],
+    starts = rows["start"].to_numpy()
+    if connection.vendor == "postgresql":
+        _copy_binary(
+            table,
+            ["meter_id", "start", "consumption", "readings", "period"],
+            [
+                (">i8", rows["meter"].to_numpy()),
+                (">i8", _pg_time(starts)),
+                (">f8", rows["value"].to_numpy()),
+                (">i4", rows["count"].to_numpy()),
+            ],
+            [period] * len(rows),
         )
+        return
+    connection.connection.executemany(  # the driver's own; the table name is the model's, never user input
+        f"INSERT INTO {table} (meter_id, period, start, consumption, readings) "  # noqa: S608
+        "VALUES (?, ?, ?, ?, ?)",
+        zip(
+            rows["meter"].tolist(),
+            [period] * len(rows),
+            _sqlite_times(starts),
+            rows["value"].tolist(),
+            rows["count"].tolist(),
+            strict=True,
+        ),
+    )
 
 
 def token_hash(token: str) -> str:
