@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -83,6 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     loaded = _plan_store(REFERENCE_PLAN)
     print(f"plan: {loaded}")
     print(f"inventory: {_demo_inventory()}")
+    print(f"projection: {_demo_projection()}")
     if args.buildings:
         print(f"buildings: {_demo_buildings(args.buildings, args.seed)}", flush=True)
     login = demo_user_ensure(credentials_file=Path(settings.DATA_DIR) / "demo-login.txt")
@@ -90,6 +92,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"demo login: user {login.username}  password {login.password}"
         f"  (kept in {Path(settings.DATA_DIR) / 'demo-login.txt'})"
     )
+    from carbonpeak.web.tracking.services import demo_unit_users_ensure
+
+    units_file = Path(settings.DATA_DIR) / "demo-units.json"
+    unit_users = demo_unit_users_ensure(credentials_file=units_file)
+    print(f"demo unit accounts (synthetic): {', '.join(unit_users)}  (passwords in {units_file})")
     print(f"next: carbonpeak serve, then open http://{args.host}:{args.port}/")
     return 0
 
@@ -201,11 +208,19 @@ def _demo_buildings(count: int, seed: int) -> str:
     import numpy as np
     import pandas as pd
 
-    from carbonpeak.demo.buildings import reference_buildings
+    from carbonpeak.demo.buildings import reference_buildings, reference_degree_days
     from carbonpeak.io.buildings import ReadingColumns
     from carbonpeak.web.buildings.models import Building
-    from carbonpeak.web.buildings.services import buildings_import, meters_import, readings_ingest
+    from carbonpeak.web.buildings.services import (
+        buildings_import,
+        degree_days_import,
+        meters_import,
+        readings_ingest,
+    )
 
+    weather = degree_days_import(rows=reference_degree_days(seed=seed), label="demo weather", synthetic=True)
+    if weather.errors:
+        raise SystemExit(_fail(f"synthetic weather rejected: {weather.errors[0]}"))
     if Building.objects.filter(synthetic=True).count() >= count:
         return f"{count} synthetic buildings already present"
     started = time.perf_counter()
@@ -414,6 +429,9 @@ def _registry_import(path: Path, kind: str) -> int:
             print(f"carbonpeak: error: {error}", file=sys.stderr)
         return 1
     print(f"{kind}: {outcome.created} created, {outcome.updated} updated ({path.name})")
+    if outcome.recomputed:
+        changed = ", ".join(outcome.recomputed)
+        print(f"recomputed consumption and rollups of {changed} (kind or scaling changed)")
     return 0
 
 
@@ -429,6 +447,26 @@ def cmd_meters_import(args: argparse.Namespace) -> int:
     _django()
     _require_migrated()
     return _registry_import(Path(args.file), "meters")
+
+
+def cmd_weather_import(args: argparse.Namespace) -> int:
+    """Import monthly degree-days of a weather station (all rows or none)."""
+    _django()
+    _require_migrated()
+    from carbonpeak.io.buildings import read_degree_days_file
+    from carbonpeak.web.buildings.services import degree_days_import
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    parsed = read_degree_days_file(path)
+    errors = parsed.errors or degree_days_import(rows=parsed.rows, label=path.name).errors
+    if errors:
+        for error in errors:
+            print(f"carbonpeak: error: {error}", file=sys.stderr)
+        return 1
+    print(f"degree-days: {len(parsed.rows)} months read ({path.name})")
+    return 0
 
 
 def cmd_readings_import(args: argparse.Namespace) -> int:
@@ -513,6 +551,221 @@ def cmd_mqtt_subscribe(args: argparse.Namespace) -> int:
         client.disconnect()
     totals = ingestor.totals
     print(f"mqtt: {totals.received} received, {totals.accepted} accepted, {totals.quarantined} quarantined")
+    return 0
+
+
+def _demo_projection() -> str:
+    """Import the synthetic driver series (idempotent) and store the default BAU and Plan scenarios."""
+    from carbonpeak.demo.projection import reference_drivers
+    from carbonpeak.io.projection import write_drivers_csv
+    from carbonpeak.web.projection.services import driver_set_import, scenario_defaults_ensure
+
+    result = driver_set_import(
+        name="杨浦区合成驱动因素 2015–2024 (SYNTHETIC)",
+        filename="yangpu-synthetic-drivers-2015-2024.csv",
+        content=write_drivers_csv(reference_drivers()),
+        synthetic=True,
+    )
+    if result.driver_set is None:
+        raise SystemExit(_fail(f"synthetic drivers rejected: {result.errors[0]}"))
+    created = scenario_defaults_ensure(driver_set=result.driver_set)
+    state = "imported" if result.created else "already present"
+    set_id = result.driver_set.pk
+    return f"synthetic drivers 2015-2024 {state} (set {set_id}); {len(created)} default scenarios stored"
+
+
+def cmd_projection_drivers_import(args: argparse.Namespace) -> int:
+    """Import a driver file (driver, year, value, unit, source, evidence): all rows or none."""
+    _django()
+    _require_migrated()
+    from carbonpeak.web.projection.services import driver_set_import, scenario_defaults_ensure
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    result = driver_set_import(name=args.name or path.name, filename=path.name, content=path.read_bytes())
+    if result.driver_set is None:
+        for error in result.errors:
+            print(f"carbonpeak: error: {error}", file=sys.stderr)
+        return 1
+    scenario_defaults_ensure(driver_set=result.driver_set)
+    count = result.driver_set.values.count()
+    state = "imported" if result.created else "already imported, unchanged:"
+    synthetic = " (synthetic)" if result.driver_set.synthetic else ""
+    print(f"drivers {state} set {result.driver_set.pk}{synthetic}: {count} values ({path.name})")
+    return 0
+
+
+def cmd_projection_scenario_import(args: argparse.Namespace) -> int:
+    """Store a scenario document (JSON) as a new version: growth, grid pathway, levers, uncertainty."""
+    _django()
+    _require_migrated()
+    from carbonpeak.core.projection import ProjectionError
+    from carbonpeak.io.projection import read_scenario_file
+    from carbonpeak.web.projection.services import scenario_save
+
+    path = Path(args.file)
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    document, problem = read_scenario_file(path)
+    if document is None:
+        return _fail(problem or f"{path.name}: unreadable")
+    name = args.name or str(document.get("name") or "")
+    if not name:
+        return _fail(f"{path.name}: field name: the scenario needs a name (or give --name)")
+    try:
+        record = scenario_save(name=name, document=document, note=args.note or f"imported from {path.name}")
+    except ProjectionError as exc:
+        return _fail(f"{path.name}: {exc}")
+    print(f"scenario {record.name} stored as version {record.version} ({path.name})")
+    return 0
+
+
+def cmd_projection_scenario_export(args: argparse.Namespace) -> int:
+    """Print a stored scenario document (JSON), ready to edit and import as a new version."""
+    _django()
+    _require_migrated()
+    from carbonpeak.web.projection.selectors import scenario_model
+
+    document = scenario_model(name=args.name, version=args.version).to_dict()
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """Project the district's CO2 under a scenario (Monte Carlo) and print the projection document."""
+    _django()
+    _require_migrated()
+    from carbonpeak.core.projection import projection_document
+    from carbonpeak.web.projection.selectors import inputs_get, scenario_model
+
+    if not 1 <= args.draws <= 100_000:
+        return _fail(f"--draws must be 1-100,000, got {args.draws}")
+    inputs = inputs_get()
+    scenario = scenario_model(name=args.scenario, version=args.version)
+    document = projection_document(inputs.calibration, scenario, draws=args.draws, seed=args.seed)
+    document["synthetic"] = inputs.synthetic
+    document["inventory_run"] = inputs.run.pk
+    document["driver_set"] = inputs.driver_set.pk
+    if args.format == "json":
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return 0
+    label = " (SYNTHETIC data)" if inputs.synthetic else ""
+    print(f"scenario {document['scenario']}{label}: {args.draws} draws, seed {args.seed}")
+    print(f"P(peak <= 2030) = {document['p_peak_by_2030']:.3f}")
+    print(f"{'year':>6}{'P10 tCO2':>16}{'P50 tCO2':>16}{'P90 tCO2':>16}")
+    for i, year in enumerate(document["years"]):
+        print(
+            f"{year:>6}{document['co2_t_p10'][i]:>16,.0f}{document['co2_t_p50'][i]:>16,.0f}"
+            f"{document['co2_t_p90'][i]:>16,.0f}"
+        )
+    return 0
+
+
+def _as_of(raw: str | None) -> date | None:
+    if raw is None:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SystemExit(_fail(f"--as-of {raw!r} is not a date (YYYY-MM-DD)", 2)) from None
+
+
+STATUS_COLUMNS = [
+    "code",
+    "status",
+    "latest_value",
+    "period",
+    "target_value",
+    "deadline",
+    "forecast",
+    "lead_unit",
+]
+"""Fields of ``carbonpeak indicators status --format json``, in order (see docs/cli.md)."""
+
+
+def cmd_report_annual(args: argparse.Namespace) -> int:
+    """Write the annual assessment report (every target's status, unit scores, late and off-track items)."""
+    _django()
+    _require_migrated()
+    from carbonpeak.core.errors import CarbonpeakError
+    from carbonpeak.web.tracking.selectors import assessment_as_of, assessment_document
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".pdf", ".xlsx"):
+        return _fail(f"--out {out}: the report is written as .pdf or .xlsx", 2)
+    as_of = _as_of(args.as_of) or assessment_as_of(args.year)
+    document = assessment_document(year=args.year, as_of=as_of, rubric=args.rubric)
+    if document is None:
+        return _fail("no plan is loaded; run 'carbonpeak demo' or 'carbonpeak plan load FILE'")
+    from carbonpeak.io.report import write_annual_report
+
+    try:
+        write_annual_report(document, out)
+    except (CarbonpeakError, OSError) as exc:
+        return _fail(str(exc))
+    units = [u for u in document["units"] if u["score"] is not None]
+    print(
+        f"{out}: {document['year']} assessment as of {as_of.isoformat()}: "
+        f"{len(document['targets'])} targets, {len(units)} units scored, "
+        f"{len(document['late'])} late, {len(document['off_track'])} off track"
+        + (" (SYNTHETIC data)" if document["synthetic"] else "")
+    )
+    return 0
+
+
+def cmd_indicators_status(args: argparse.Namespace) -> int:
+    """Print every target's status (published values only) on a date (default today)."""
+    _django()
+    _require_migrated()
+    from carbonpeak.web.tracking.selectors import current_plan, target_rows
+
+    if current_plan() is None:
+        return _fail("no plan is loaded; run 'carbonpeak demo' or 'carbonpeak plan load FILE'")
+    rows = [r.as_dict() for r in target_rows(as_of=_as_of(args.as_of))]
+    columns = STATUS_COLUMNS
+    if args.format == "json":
+        print(json.dumps([{c: r[c] for c in columns} for r in rows], ensure_ascii=False, indent=2))
+        return 0
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "-"
+        return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+    print(
+        f"{'code':<48}{'status':<13}{'latest':>12} {'period':<11}{'target':>10}{'deadline':>9}"
+        f"{'forecast':>10}  lead_unit"
+    )
+    for r in rows:
+        print(
+            f"{r['code']:<48}{r['status']:<13}{cell(r['latest_value']):>12} {cell(r['period']):<11}"
+            f"{cell(r['target_value']):>10}{r['deadline']:>9}{cell(r['forecast']):>10}"
+            f"  {cell(r['lead_unit'])}"
+        )
+    return 0
+
+
+def cmd_indicators_notify(args: argparse.Namespace) -> int:
+    """E-mail each unit's reporters their overdue reports (Django's e-mail backend)."""
+    _django()
+    _require_migrated()
+    from carbonpeak.web.tracking.services import reminders_send
+
+    sent = reminders_send(as_of=_as_of(args.as_of))
+    total = sum(sent.values())
+    print(f"reminders: {len(sent)} units e-mailed about {total} overdue reports")
+    return 0
+
+
+def cmd_indicators_token(args: argparse.Namespace) -> int:
+    """Create an API token for one responsible unit and print it once."""
+    _django()
+    _require_migrated()
+    from carbonpeak.web.tracking.services import Actor, unit_token_create
+
+    token_row, token = unit_token_create(actor=Actor.cli(), name=args.name, unit_code=args.unit)
+    print(f"unit token {token_row.name} ({token_row.unit_code}): {token} (shown once, stored hashed)")
     return 0
 
 
@@ -609,6 +862,13 @@ def build_parser() -> argparse.ArgumentParser:
     m_import = meters_commands.add_parser("import", help="import a meter file (.csv/.xlsx)")
     m_import.add_argument("file")
     m_import.set_defaults(func=cmd_meters_import)
+    weather = commands.add_parser("weather", help="weather data for normalisation")
+    weather_commands = weather.add_subparsers(dest="weather_command", metavar="ACTION", parser_class=_Parser)
+    w_import = weather_commands.add_parser(
+        "import", help="import monthly degree-days (station, period, heating_kd, cooling_kd)"
+    )
+    w_import.add_argument("file")
+    w_import.set_defaults(func=cmd_weather_import)
     readings = commands.add_parser("readings", help="meter readings")
     readings_commands = readings.add_subparsers(
         dest="readings_command", metavar="ACTION", parser_class=_Parser
@@ -633,6 +893,66 @@ def build_parser() -> argparse.ArgumentParser:
     subscribe.add_argument("--seconds", type=float, help="stop after this long (default: run until stopped)")
     subscribe.set_defaults(func=cmd_mqtt_subscribe)
 
+    indicators = commands.add_parser("indicators", help="target tracking: statuses, reminders, unit tokens")
+    indicators_commands = indicators.add_subparsers(
+        dest="indicators_command", metavar="ACTION", parser_class=_Parser
+    )
+    i_status = indicators_commands.add_parser("status", help="print every target's status")
+    i_status.add_argument("--format", choices=["json", "table"], default="table")
+    i_status.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default: today)")
+    i_status.set_defaults(func=cmd_indicators_status)
+    i_notify = indicators_commands.add_parser("notify", help="e-mail units their overdue reports")
+    i_notify.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default: today)")
+    i_notify.set_defaults(func=cmd_indicators_notify)
+    i_token = indicators_commands.add_parser("token", help="create an API token for one unit")
+    i_token.add_argument("name")
+    i_token.add_argument("--unit", required=True, help="the unit's code in the plan")
+    i_token.set_defaults(func=cmd_indicators_token)
+
+    report = commands.add_parser("report", help="assessment reports")
+    report_commands = report.add_subparsers(dest="report_command", metavar="ACTION", parser_class=_Parser)
+    r_annual = report_commands.add_parser("annual", help="the annual assessment as PDF or Excel")
+    r_annual.add_argument("--year", type=int, required=True, help="the assessed year")
+    r_annual.add_argument("--out", required=True, help="FILE.pdf or FILE.xlsx")
+    r_annual.add_argument(
+        "--as-of", help="evaluation date YYYY-MM-DD (default: 31 March of the next year, or today)"
+    )
+    r_annual.add_argument("--rubric", default="default", choices=["default", "lead_only"])
+    r_annual.set_defaults(func=cmd_report_annual)
+
+    project = commands.add_parser("project", help="project CO2 under a scenario (Monte Carlo, peak test)")
+    project.add_argument("--scenario", default="plan", help="bau, plan or a saved scenario (default: plan)")
+    project.add_argument("--version", type=int, help="saved scenario version (default: the latest)")
+    project.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10,000)")
+    project.add_argument("--seed", type=int, default=0, help="random seed (the same seed, the same output)")
+    project.add_argument("--format", choices=["json", "table"], default="table")
+    project.set_defaults(func=cmd_project)
+    projection = commands.add_parser("projection", help="projection inputs: driver series")
+    projection_commands = projection.add_subparsers(
+        dest="projection_command", metavar="ACTION", parser_class=_Parser
+    )
+    drivers = projection_commands.add_parser("drivers", help="driver series (GDP, floor area, vehicle-km)")
+    drivers_commands = drivers.add_subparsers(dest="drivers_command", metavar="ACTION", parser_class=_Parser)
+    d_import = drivers_commands.add_parser(
+        "import", help="import a driver file: driver, year, value, unit, source, evidence (.csv/.xlsx)"
+    )
+    d_import.add_argument("file")
+    d_import.add_argument("--name", help="name of the driver set (default: the file name)")
+    d_import.set_defaults(func=cmd_projection_drivers_import)
+    scenario = projection_commands.add_parser("scenario", help="scenario documents (JSON)")
+    scenario_commands = scenario.add_subparsers(
+        dest="scenario_command", metavar="ACTION", parser_class=_Parser
+    )
+    s_import = scenario_commands.add_parser("import", help="store a scenario document as a new version")
+    s_import.add_argument("file")
+    s_import.add_argument("--name", help="scenario name (default: the document's name)")
+    s_import.add_argument("--note", help="why this version (default: the file name)")
+    s_import.set_defaults(func=cmd_projection_scenario_import)
+    s_export = scenario_commands.add_parser("export", help="print a scenario document")
+    s_export.add_argument("name")
+    s_export.add_argument("--version", type=int, help="version (default: the latest)")
+    s_export.set_defaults(func=cmd_projection_scenario_export)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -646,12 +966,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         if args.command == "data":
             parser.error("choose an action: carbonpeak data validate")
-        if args.command in ("buildings", "meters", "readings", "gateway", "mqtt"):
+        if args.command in ("buildings", "meters", "readings", "gateway", "mqtt", "weather"):
             parser.error(f"choose an action: carbonpeak {args.command} --help")
         if args.command == "inventory":
             parser.error("choose an action: carbonpeak inventory compute|template")
+        if args.command == "report":
+            parser.error("choose an action: carbonpeak report annual --year Y --out FILE.pdf|FILE.xlsx")
+        if args.command == "indicators":
+            parser.error("choose an action: carbonpeak indicators status|notify|token")
         if args.command == "plan":
             parser.error("choose an action: carbonpeak plan validate|load|export")
+        if args.command == "projection":
+            parser.error(
+                "choose an action: carbonpeak projection drivers import FILE | scenario import|export"
+            )
         parser.print_help()
         return 0 if args.command is None else 2
     try:

@@ -33,3 +33,16 @@ def test_disclosure_is_public_and_the_map_needs_a_login(server, page):
     login(page, server)
     page.goto(f"{server.url}/buildings/map/")
     page.wait_for_selector("#map-chart[data-rendered='3']")
+    assert page.locator("#map-chart").get_attribute("data-footprints") == "3"  # the demo's footprints
+
+
+def test_an_office_user_uploads_a_readings_file(server, page, tmp_path):
+    login(page, server)
+    page.goto(f"{server.url}/buildings/import/")
+    path = tmp_path / "late.csv"
+    path.write_text("meter_id,timestamp,value\nNO-SUCH-METER,2025-06-01 00:00,5\n", encoding="utf-8")
+    page.select_option("select[name=kind]", "readings")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("#import-form button")
+    page.wait_for_url(f"{server.url}/buildings/import/")
+    assert "隔离 1 条" in page.locator("body").inner_text()  # 1 quarantined, in the Chinese-first interface

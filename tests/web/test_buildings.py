@@ -346,3 +346,25 @@ def test_bulk_paths_keep_times_values_and_local_months_exactly(site):
         datetime(2023, 1, 1, tzinfo=SH): 0.1,
         datetime(2023, 2, 1, tzinfo=SH): 1234567.890123 + 3.3000000000000003,
     }
+
+
+def test_changing_a_meters_multiplier_recomputes_its_consumption_and_rollups(site):
+    ingest(readings_file(site, ["E1,2023-01-01 00:00,2", "E1,2023-01-01 00:15,3"]))
+    assert MeterRollup.objects.get(meter__code="E1", period="day").consumption == 5.0
+    path = site / "changed-meters.csv"
+    path.write_text(  # the same meters, with E1's CT ratio now 40
+        "id,building_id,energy_class,unit,category,kind,register_max,multiplier\n"
+        "E1,B1,electricity,kWh,total,interval,,40\n"
+        "G1,B1,gas,m3,total,interval,,1\n"
+        "R1,B1,electricity,kWh,hvac,cumulative,99999,1\n"
+        "E2,B2,electricity,kWh,total,interval,,1\n",
+        encoding="utf-8",
+    )
+    parsed = read_meters_file(path)
+    assert parsed.ok, parsed.errors
+    outcome = services.meters_import(rows=parsed.rows)
+    assert outcome.recomputed == ["E1"]  # only the meter whose scaling changed
+    stored = list(Reading.objects.filter(meter__code="E1").order_by("ts").values_list("raw", "consumption"))
+    assert stored == [(2.0, 80.0), (3.0, 120.0)]  # raw kept, consumption = raw x CT ratio 40
+    assert MeterRollup.objects.get(meter__code="E1", period="day").consumption == 200.0
+    assert MeterRollup.objects.get(meter__code="E1", period="month").readings == 2

@@ -12,7 +12,8 @@ from carbonpeak.demo.inventory import reference_district
 from carbonpeak.io.inventory import write_activity_workbook
 from carbonpeak.web.inventory import services
 from carbonpeak.web.inventory.models import ActivityDataset, ActivityRow, InventoryRun
-from carbonpeak.web.inventory.selectors import computed_indicator_values
+from carbonpeak.web.portal.uploads import UploadRejectedError
+from carbonpeak.web.tracking.registry import computed_indicator_values
 
 pytestmark = pytest.mark.django_db
 GOOD = (
@@ -51,10 +52,10 @@ def test_good_file_is_stored_and_reimport_is_idempotent(reference_loaded):
 
 
 def test_upload_type_and_size_are_checked(reference_loaded, settings):
-    with pytest.raises(services.UploadRejectedError, match=r"only \.csv and \.xlsx"):
+    with pytest.raises(UploadRejectedError, match=r"only \.csv and \.xlsx"):
         services.activity_dataset_import(name="x", filename="data.exe", content=GOOD)
     settings.MAX_UPLOAD_MB = 0
-    with pytest.raises(services.UploadRejectedError, match="over the 0 MB limit"):
+    with pytest.raises(UploadRejectedError, match="over the 0 MB limit"):
         services.activity_dataset_import(name="x", filename="good.csv", content=GOOD)
 
 

@@ -70,7 +70,8 @@ def test_navigation_hides_internal_modules_from_anonymous_visitors(client, refer
     assert 'data-nav="plan"' in html
     assert 'data-nav="home"' in html
     assert 'data-nav="inventory"' in html
-    assert 'data-nav="tracking"' not in html
+    assert 'data-nav="tracking"' in html  # published statuses are public
+    assert 'data-nav="buildings"' not in html
 
 
 def test_assets_are_served_locally(client, office_admin, reference_loaded):

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 STREETS = [
@@ -89,13 +90,14 @@ def _occupancy(kind: str, local: datetime) -> float:
     return 1.0  # flat (data centres)
 
 
-def reference_buildings(
-    count: int = 300, *, year: int = 2025, seed: int = 20221231, step_minutes: int = 15
-) -> tuple[list[dict[str, Any]], list[DemoMeter]]:
-    """Generate ``count`` buildings with their meters and a year of readings (deterministic for a seed)."""
+def _weather(
+    year: int, seed: int, step_minutes: int
+) -> tuple[np.random.Generator, list[datetime], np.ndarray, np.ndarray]:
+    """The synthetic year's times, their normal temperature [°C] and the temperature with weather noise.
+
+    Returns the random generator after its weather draws, so the buildings that follow are the same draws.
+    """
     rng = np.random.default_rng(seed)
-    uses = list(TYPES)
-    shares = np.array([TYPES[u][0] for u in uses])
     start = datetime(year, 1, 1, tzinfo=SHANGHAI)
     stamps = [
         start + timedelta(minutes=step_minutes * i)
@@ -103,11 +105,53 @@ def reference_buildings(
             int((datetime(year + 1, 1, 1, tzinfo=SHANGHAI) - start).total_seconds() // 60 // step_minutes)
         )
     ]
-    hours = np.array([(s.timetuple().tm_yday - 1) + (s.hour + s.minute / 60) / 24 for s in stamps])
-    temperature = (
-        17 + 11 * np.sin(2 * np.pi * (hours - 105) / 365) + 4 * np.sin(2 * np.pi * (hours % 1 - 0.375))
-    )
-    temperature += rng.normal(0, 1.5, len(hours))
+    days = np.array([(s.timetuple().tm_yday - 1) + (s.hour + s.minute / 60) / 24 for s in stamps])
+    normal = 17 + 11 * np.sin(2 * np.pi * (days - 105) / 365) + 4 * np.sin(2 * np.pi * (days % 1 - 0.375))
+    return rng, stamps, normal, normal + rng.normal(0, 1.5, len(days))
+
+
+HEATING_BASE_C = 18.0
+COOLING_BASE_C = 26.0
+"""Degree-day bases for the hot-summer, cold-winter zone (JGJ 134-2010: HDD18, CDD26)."""
+
+
+def reference_degree_days(
+    *, year: int = 2025, seed: int = 20221231, step_minutes: int = 15, station: str = "yangpu-synthetic"
+) -> list[dict[str, Any]]:
+    """Monthly degree-days of the demo's SYNTHETIC weather: the year as generated and its noise-free normal.
+
+    Rows as :func:`carbonpeak.io.buildings.read_degree_days_file` returns them, labelled synthetic.
+    """
+    _, stamps, normal, actual = _weather(year, seed, step_minutes)
+    frame = pd.DataFrame({"normal": normal, "actual": actual}, index=pd.DatetimeIndex(stamps))
+    daily = frame.resample("D").mean()
+    months = pd.DatetimeIndex(daily.index).month
+    rows: list[dict[str, Any]] = []
+    for column, label in (("actual", str(year)), ("normal", "normal")):
+        heating = (HEATING_BASE_C - daily[column]).clip(lower=0).groupby(months).sum()
+        cooling = (daily[column] - COOLING_BASE_C).clip(lower=0).groupby(months).sum()
+        for month in range(1, 13):
+            rows.append(
+                {
+                    "row": len(rows) + 2,
+                    "station": station,
+                    "period": f"{label}-{month:02d}",
+                    "heating_kd": round(float(heating[month]), 2),
+                    "cooling_kd": round(float(cooling[month]), 2),
+                    "source": "carbonpeak demo: SYNTHETIC weather, not observations",
+                    "quality": "synthetic",
+                }
+            )
+    return rows
+
+
+def reference_buildings(
+    count: int = 300, *, year: int = 2025, seed: int = 20221231, step_minutes: int = 15
+) -> tuple[list[dict[str, Any]], list[DemoMeter]]:
+    """Generate ``count`` buildings with their meters and a year of readings (deterministic for a seed)."""
+    rng, stamps, _, temperature = _weather(year, seed, step_minutes)
+    uses = list(TYPES)
+    shares = np.array([TYPES[u][0] for u in uses])
     hvac_signal = np.maximum(0, temperature - 22) + 0.6 * np.maximum(0, 12 - temperature)
     schedules = {
         kind: np.array([_occupancy(kind, s) for s in stamps]) for kind in {t[4] for t in TYPES.values()}
@@ -210,6 +254,21 @@ def reference_buildings(
                     np.round(register, 2),
                 )
             )
+    shapes = np.random.default_rng(seed + 1)  # its own stream: footprints leave every other draw unchanged
+    for building in buildings:  # a square footprint of floor area / storeys around the point
+        storeys = int(shapes.integers(3, 25))
+        side_m = math.sqrt(building["floor_area_m2"] / storeys)
+        half_lat = side_m / 2 / 111_320
+        half_lon = side_m / 2 / (111_320 * math.cos(math.radians(building["lat"])))
+        lon, lat = building["lon"], building["lat"]
+        ring = [
+            [round(lon - half_lon, 6), round(lat - half_lat, 6)],
+            [round(lon + half_lon, 6), round(lat - half_lat, 6)],
+            [round(lon + half_lon, 6), round(lat + half_lat, 6)],
+            [round(lon - half_lon, 6), round(lat + half_lat, 6)],
+            [round(lon - half_lon, 6), round(lat - half_lat, 6)],
+        ]
+        building["footprint"] = {"type": "Polygon", "coordinates": [ring]}
     for meter in meters:  # faults: gaps and spikes on interval meters
         if meter.row["kind"] != "interval":
             continue

@@ -105,6 +105,38 @@ def _bool(raw: str, name: str, problems: list[tuple[str, str]]) -> bool:
     return False
 
 
+def footprint_problem(geometry: Any) -> str | None:
+    """Why a GeoJSON footprint is unusable, or ``None``: a Polygon or MultiPolygon of closed WGS84 rings.
+
+    References
+    ----------
+    .. [1] RFC 7946, The GeoJSON Format, 3.1.6 (Polygon: linear rings of four or more positions, closed).
+    """
+    if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return "must be a GeoJSON Polygon or MultiPolygon"
+    polygons = [geometry.get("coordinates")] if geometry["type"] == "Polygon" else geometry.get("coordinates")
+    if not isinstance(polygons, list) or not polygons:
+        return "has no coordinates"
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return "a polygon has no rings"
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return "a ring needs at least four positions"
+            for position in ring:
+                if (
+                    not isinstance(position, list)
+                    or len(position) < 2
+                    or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
+                ):
+                    return "a position must be [longitude, latitude]"
+                if not (-180 <= position[0] <= 180 and -90 <= position[1] <= 90):
+                    return f"position {position[:2]} is outside WGS84 longitude/latitude"
+            if ring[0][:2] != ring[-1][:2]:
+                return "a ring must be closed (last position equal to the first)"
+    return None
+
+
 def parse_building_row(row: dict[str, str], number: int, label: str) -> dict[str, Any] | RowError:
     """Validate one building row."""
     p: list[tuple[str, str]] = []
@@ -146,8 +178,9 @@ def parse_building_row(row: dict[str, str], number: int, label: str) -> dict[str
     if footprint:
         try:
             geometry = json.loads(footprint)
-            if geometry.get("type") not in ("Polygon", "MultiPolygon"):
-                p.append(("footprint_geojson", "must be a GeoJSON Polygon or MultiPolygon"))
+            problem = footprint_problem(geometry)
+            if problem:
+                p.append(("footprint_geojson", problem))
             out["footprint"] = geometry
         except (json.JSONDecodeError, AttributeError):
             p.append(("footprint_geojson", "is not GeoJSON"))
@@ -250,7 +283,12 @@ def parse_virtual(text: str) -> tuple[list[dict[str, Any]], str]:
 
 
 def _parse(
-    path: Path, content: bytes | None, required: tuple[str, ...], optional: tuple[str, ...], parse: Any
+    path: Path,
+    content: bytes | None,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    parse: Any,
+    key_field: str = "id",
 ) -> Parsed:
     result = Parsed(path)
     tables, problem = read_tables(path, content)
@@ -271,7 +309,7 @@ def _parse(
             result.errors.append(parsed)
         elif parsed["id"] in seen:
             result.errors.append(
-                RowError(path.name, number, (("id", f"duplicates row {seen[parsed['id']]}"),))
+                RowError(path.name, number, ((key_field, f"duplicates row {seen[parsed['id']]}"),))
             )
         else:
             seen[parsed["id"]] = number
@@ -281,6 +319,40 @@ def _parse(
     elif not result.rows:
         result.errors.append(RowError(path.name, None, (("", "has no data rows"),)))
     return result
+
+
+DEGREE_DAY_REQUIRED = ("station", "period", "heating_kd", "cooling_kd")
+DEGREE_DAY_OPTIONAL = ("source", "quality")
+
+
+def parse_degree_day_row(row: dict[str, str], number: int, label: str) -> dict[str, Any] | RowError:
+    """One month of heating and cooling degree-days: ``period`` is ``YYYY-MM`` (observed) or ``normal-MM``."""
+    p: list[tuple[str, str]] = []
+    station = row.get("station", "")
+    if not station:
+        p.append(("station", "is missing"))
+    period = row.get("period", "")
+    kind, _, month_text = period.rpartition("-")
+    if not (month_text.isdigit() and 1 <= int(month_text) <= 12) or not (
+        kind == "normal" or (kind.isdigit() and len(kind) == 4 and 1900 <= int(kind) <= 2100)
+    ):
+        p.append(("period", f"'{period}' must be YYYY-MM (a month) or normal-MM (the normal year's month)"))
+    out: dict[str, Any] = {"row": number, "station": station, "period": period}
+    out["heating_kd"] = _number(row.get("heating_kd", ""), "heating_kd", p, required=True)
+    out["cooling_kd"] = _number(row.get("cooling_kd", ""), "cooling_kd", p, required=True)
+    out["source"] = row.get("source", "")
+    out["quality"] = row.get("quality", "")
+    out["id"] = f"{station}/{period}"  # one row per station and month: a repeat is a duplicate
+    return RowError(label, number, tuple(p)) if p else out
+
+
+def read_degree_days_file(path: Path, content: bytes | None = None) -> Parsed:
+    """Read monthly degree-days (columns ``station, period, heating_kd, cooling_kd`` + ``source, quality``).
+
+    Heating degree-days on an 18 °C base and cooling on 26 °C, as JGJ 134-2010 uses for the hot-summer,
+    cold-winter zone; the file's source says where the figures come from.
+    """
+    return _parse(path, content, DEGREE_DAY_REQUIRED, DEGREE_DAY_OPTIONAL, parse_degree_day_row, "period")
 
 
 def read_buildings_file(path: Path, content: bytes | None = None) -> Parsed:

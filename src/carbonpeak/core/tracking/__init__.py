@@ -23,6 +23,17 @@ from carbonpeak.core.tracking.model import (
     UnknownMethodError,
     year_time,
 )
+from carbonpeak.core.tracking.scorecard import (
+    DEFAULT_RUBRIC,
+    RUBRICS,
+    Grade,
+    ScoreRubric,
+    TargetRow,
+    UnitScorecard,
+    rubric_named,
+    score_units,
+    unit_scorecard,
+)
 from carbonpeak.core.tracking.status import (
     DEFAULT_TRAJECTORY,
     STATUS_RULES,
@@ -46,21 +57,27 @@ from carbonpeak.core.tracking.trajectory import (
 )
 
 __all__ = [
+    "DEFAULT_RUBRIC",
     "DEFAULT_THRESHOLDS",
     "DEFAULT_TRAJECTORY",
     "FORECAST_METHODS",
+    "RUBRICS",
     "STATUS_LABELS_ZH",
     "STATUS_RULES",
     "TRAJECTORY_METHODS",
     "Forecast",
+    "Grade",
     "Milestone",
     "Observation",
     "Progress",
+    "ScoreRubric",
     "Status",
     "StatusThresholds",
+    "TargetRow",
     "TargetSpec",
     "TargetStatus",
     "TrackingError",
+    "UnitScorecard",
     "UnknownMethodError",
     "Verdict",
     "compound_trajectory",
@@ -76,8 +93,11 @@ __all__ = [
     "peak_status",
     "peak_test",
     "reduction_rate",
+    "rubric_named",
+    "score_units",
     "target_status",
     "trajectory",
     "trajectory_gap",
+    "unit_scorecard",
     "year_time",
 ]

@@ -119,9 +119,32 @@ class MeterRollup(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meter", "period", "start"], name="rollup_unique")]
+        # The latest month with data (the pages' default year) without scanning every rollup; only monthly
+        # rows enter this partial index, so ingest hardly pays for it.
+        indexes = [
+            models.Index(fields=["-start"], condition=models.Q(period="month"), name="rollup_month_start"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meter_id} {self.period} {self.start}"
+
+
+class DegreeDays(models.Model):
+    """One month of heating and cooling degree-days at a weather station: observed, or the normal year."""
+
+    station = models.CharField(max_length=64)
+    period = models.CharField(max_length=12, help_text="YYYY-MM, or normal-MM for the normal year")
+    heating_kd = models.FloatField(help_text="heating degree-days, 18 °C base [K d]")
+    cooling_kd = models.FloatField(help_text="cooling degree-days, 26 °C base [K d]")
+    source = models.CharField(max_length=300, blank=True)
+    synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["station", "period"]
+        constraints = [models.UniqueConstraint(fields=["station", "period"], name="degree_days_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.period}"
 
 
 class Gateway(models.Model):

@@ -8,19 +8,24 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Sum
 
 from carbonpeak.core.buildings.categories import CATEGORIES, ancestors
 from carbonpeak.core.buildings.metrics import (
+    InsufficientDataError,
     Quota,
+    base_load_ratio,
     building_energy,
+    normalise_degree_days,
     peer_percentile,
+    public_institution_indicators,
     pue,
     pue_status,
     quota_position,
 )
 from carbonpeak.core.factors import FactorLibrary
-from carbonpeak.web.buildings.models import Building, Meter, MeterRollup, QuarantinedReading
+from carbonpeak.web.buildings.models import Building, DegreeDays, Meter, MeterRollup, QuarantinedReading
 from carbonpeak.web.reference.selectors import factor_library, latest_versions, table_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -132,6 +137,30 @@ def audit_status(building: Building, today: date) -> dict[str, Any]:
     year = last.year + building.audit_interval_years
     due = last.replace(year=year, day=28) if (last.month, last.day) == (2, 29) else last.replace(year=year)
     return {"required": True, "due": due, "status": "overdue" if due < today else "scheduled"}
+
+
+def audit_list(*, today: date) -> list[dict[str, Any]]:
+    """The energy-audit list: every public building over 10,000 m², most urgent first.
+
+    Order: never audited, then overdue (oldest due first), then interval not set, then scheduled by due date.
+    """
+    rank = {"never_audited": 0, "overdue": 1, "interval_not_set": 2, "scheduled": 3}
+    rows = []
+    for building in Building.objects.filter(floor_area_m2__gt=AUDIT_AREA_M2).exclude(
+        primary_use__in=NON_PUBLIC_USES
+    ):
+        status = audit_status(building, today)
+        rows.append(
+            {
+                "building": building,
+                "last_audit_date": building.last_audit_date,
+                "interval_years": building.audit_interval_years,
+                "due": status["due"],
+                "status": status["status"],
+            }
+        )
+    rows.sort(key=lambda r: (rank[r["status"]], r["due"] or date.max, r["building"].code))
+    return rows
 
 
 @dataclass
@@ -249,13 +278,26 @@ def _r(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _last_hour(meters: list[Meter]) -> datetime | None:
+    """Start of the latest hourly rollup of any of the meters: one backward index scan per meter."""
+    latest = [
+        MeterRollup.objects.filter(meter=m, period=MeterRollup.HOUR)
+        .order_by("-start")
+        .values_list("start", flat=True)
+        .first()
+        for m in meters
+    ]
+    found = [t for t in latest if t is not None]
+    return max(found) if found else None
+
+
 def hourly_profile(building: Building, *, days: int = 7, end: datetime | None = None) -> dict[str, Any]:
     """Hourly load by sub-metering category over the last ``days`` with data (from hourly rollups)."""
     meters = [m for m in building.meters.all() if not m.virtual and m.energy_class == "electricity"]
-    last = MeterRollup.objects.filter(meter__in=meters, period=MeterRollup.HOUR).order_by("-start").first()
+    last = _last_hour(meters)
     if last is None:
-        return {"hours": [], "series": []}
-    stop = end or (last.start + timedelta(hours=1))
+        return {"hours": [], "series": [], "virtual": []}
+    stop = end or (last + timedelta(hours=1))
     begin = stop - timedelta(days=days)
     rows = (
         MeterRollup.objects.filter(
@@ -270,12 +312,102 @@ def hourly_profile(building: Building, *, days: int = 7, end: datetime | None = 
     for r in rows:
         data = series.setdefault(r["meter__category"], [0.0] * len(hours))
         data[index[r["start"]]] += r["total"]
+    virtual = [
+        {
+            "meter": m.code,
+            "data": [round(v, 6) for v in _virtual_hourly(m, hours, begin, stop)],
+        }
+        for m in building.meters.all()
+        if m.virtual and m.energy_class == "electricity"
+    ]
     return {
         "hours": [h.astimezone(SHANGHAI).strftime("%m-%d %H:00") for h in hours],
         "series": [
             {"category": c, "name": CATEGORIES[c].name_zh, "name_en": CATEGORIES[c].name_en, "data": d}
             for c, d in sorted(series.items())
         ],
+        "virtual": virtual,
+    }
+
+
+def _virtual_hourly(
+    meter: Meter, hours: list[datetime], begin: datetime, stop: datetime, depth: int = 0
+) -> list[float]:
+    """A virtual meter's hourly consumption: the signed sum of its members' hourly rollups."""
+    if depth >= 5:
+        raise ValueError(f"virtual meter {meter.code} nests too deep (a cycle?)")
+    index = {h: i for i, h in enumerate(hours)}
+    out = [0.0] * len(hours)
+    members = {m.code: m for m in Meter.objects.filter(code__in=[t["meter"] for t in meter.virtual])}
+    for term in meter.virtual:
+        member = members.get(term["meter"])
+        if member is None:
+            continue
+        if member.virtual:
+            values = _virtual_hourly(member, hours, begin, stop, depth + 1)
+        else:
+            values = [0.0] * len(hours)
+            rows = MeterRollup.objects.filter(
+                meter=member, period=MeterRollup.HOUR, start__gte=begin, start__lt=stop
+            ).values_list("start", "consumption")
+            for start, consumption in rows:
+                if start in index:
+                    values[index[start]] = consumption
+        out = [o + term["sign"] * v for o, v in zip(out, values, strict=True)]
+    return out
+
+
+def base_load(building: Building, *, days: int = 28) -> dict[str, Any]:
+    """Night-and-weekend base-load ratio of the electricity main meters over the last ``days`` with data."""
+    meters = [m for m in main_meters(building) if m.energy_class == "electricity"]
+    last = _last_hour(meters)
+    if last is None:
+        return {"ratio": None, "days": days, "end": None}
+    stop = last + timedelta(hours=1)
+    rows = (
+        MeterRollup.objects.filter(
+            meter__in=meters, period=MeterRollup.HOUR, start__gte=stop - timedelta(days=days), start__lt=stop
+        )
+        .values("start")
+        .annotate(total=Sum("consumption"))
+    )
+    hourly = [(r["start"].astimezone(SHANGHAI), r["total"]) for r in rows]
+    return {"ratio": base_load_ratio(hourly), "days": days, "end": stop.astimezone(SHANGHAI)}
+
+
+PUBLIC_INSTITUTION_BASELINE_YEAR = 2020
+"""The plan's base year for the public-institution indicators (三(八)2: 2025 against 2020)."""
+
+
+def public_institution(building: Building, year: int, library: FactorLibrary | None = None) -> dict[str, Any]:
+    """The plan's four public-institution indicators in ``year`` against 2020, or what is missing."""
+    if not building.public_institution:
+        return {"applies": False}
+    if not building.occupants:
+        return {"applies": True, "indicators": None, "missing": "occupants"}
+    library = library or factor_library()
+    values = {}
+    for y in (year, PUBLIC_INSTITUTION_BASELINE_YEAR):
+        by_class = consumption_by_class(building, y)
+        energy = building_energy(by_class, year=y, library=library)
+        if energy.kgce is None or not energy.energy_kwh or energy.co2_t is None:
+            return {"applies": True, "indicators": None, "missing": f"energy {y}"}
+        if "water" not in by_class:
+            return {"applies": True, "indicators": None, "missing": f"water {y}"}
+        from carbonpeak.core.units import convert
+
+        water, unit = by_class["water"]
+        values[y] = {
+            "energy_kgce": energy.kgce,
+            "water_m3": convert(water, unit, "m3"),
+            "co2_t": energy.co2_t,
+            "floor_area_m2": building.floor_area_m2,
+            "occupants": building.occupants,
+        }
+    return {
+        "applies": True,
+        "indicators": public_institution_indicators(values[year], values[PUBLIC_INSTITUTION_BASELINE_YEAR]),
+        "missing": None,
     }
 
 
@@ -327,3 +459,79 @@ def latest_year_with_data() -> int | None:
     """The last year any monthly rollup falls in."""
     last = MeterRollup.objects.filter(period=MeterRollup.MONTH).order_by("-start").first()
     return last.start.astimezone(SHANGHAI).year if last else None
+
+
+def weather_station() -> str | None:
+    """The station whose degree-days are used: the configured one, else the only one loaded."""
+    if settings.BUILDINGS_WEATHER_STATION:
+        return str(settings.BUILDINGS_WEATHER_STATION)
+    stations = list(DegreeDays.objects.order_by("station").values_list("station", flat=True).distinct()[:2])
+    return stations[0] if len(stations) == 1 else None
+
+
+def weather_normalised(building: Building, year: int, library: FactorLibrary | None = None) -> dict[str, Any]:
+    """The building's site energy in ``year`` normalised to the normal year's degree-days, or what is missing.
+
+    A monthly regression E = a + b x (HDD + CDD) over the year's months with data, applied to the normal year
+    (:func:`carbonpeak.core.buildings.metrics.normalise_degree_days`); fewer than 9 months are refused.
+    """
+    station = weather_station()
+    if station is None:
+        return {"problem": "no degree-day series loaded (carbonpeak weather import FILE)"}
+    rows = {d.period: d for d in DegreeDays.objects.filter(station=station)}
+    normal = [rows.get(f"normal-{m:02d}") for m in range(1, 13)]
+    if any(d is None for d in normal):
+        return {"station": station, "problem": f"the normal year at {station} is incomplete"}
+    library = library or factor_library()
+    start, end = _year_bounds(year)
+    monthly: dict[int, dict[str, tuple[float, str]]] = defaultdict(dict)
+    from carbonpeak.core.units import convert
+
+    for r in (
+        MeterRollup.objects.filter(
+            meter__in=main_meters(building), period=MeterRollup.MONTH, start__gte=start, start__lt=end
+        )
+        .values("meter__energy_class", "meter__unit", "start")
+        .annotate(total=Sum("consumption"))
+    ):
+        month = r["start"].astimezone(SHANGHAI).month
+        quantity, unit = monthly[month].get(r["meter__energy_class"], (0.0, r["meter__unit"]))
+        monthly[month][r["meter__energy_class"]] = (
+            quantity + convert(r["total"], r["meter__unit"], unit),
+            unit,
+        )
+    # Site energy is linear in each carrier's quantity: one kWh-per-unit figure per energy class and unit.
+    per_unit: dict[tuple[str, str], float | None] = {}
+    for classes in monthly.values():
+        for energy_class, (_, unit) in classes.items():
+            if (energy_class, unit) not in per_unit:
+                one = building_energy({energy_class: (1.0, unit)}, year=year, library=library)
+                per_unit[(energy_class, unit)] = one.energy_kwh
+    months, energy, degree_days = [], [], []
+    for month in sorted(monthly):
+        observed = rows.get(f"{year}-{month:02d}")
+        parts = [
+            (quantity, per_unit[(energy_class, unit)])
+            for energy_class, (quantity, unit) in monthly[month].items()
+            if per_unit[(energy_class, unit)] is not None
+        ]
+        kwh = sum(q * (k or 0.0) for q, k in parts)
+        if observed is None or not kwh:
+            continue
+        months.append(month)
+        energy.append(kwh)
+        degree_days.append(observed.heating_kd + observed.cooling_kd)
+    result: dict[str, Any] = {
+        "station": station,
+        "months": months,
+        "actual_kwh": sum(energy),
+        "synthetic": any(d.synthetic for d in rows.values()),
+        "problem": None,
+    }
+    try:
+        result["normalised_kwh"] = normalise_degree_days(
+            energy, degree_days, [d.heating_kd + d.cooling_kd for d in normal if d is not None]
+        )
+    except InsufficientDataError as exc:
+        result["problem"] = str(exc)
+    return result

@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -26,9 +27,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from carbonpeak.core.buildings.readings import check_series
-from carbonpeak.io.buildings import RawReading, ReadingColumns
+from carbonpeak.io.buildings import (
+    RawReading,
+    ReadingColumns,
+    read_buildings_file,
+    read_meters_file,
+    read_readings_file,
+)
 from carbonpeak.io.tabular import RowError
-from carbonpeak.web.buildings.models import Building, Gateway, Meter, MeterRollup, QuarantinedReading, Reading
+from carbonpeak.web.buildings.models import (
+    Building,
+    DegreeDays,
+    Gateway,
+    Meter,
+    MeterRollup,
+    QuarantinedReading,
+    Reading,
+)
+from carbonpeak.web.portal.uploads import UploadRejectedError, tabular_upload_check
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -40,6 +56,8 @@ class ImportOutcome:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    recomputed: list[str] = field(default_factory=list)
+    """Meters whose stored consumption and rollups were recomputed because their kind or scaling changed."""
 
 
 COLUMN_OF_FIELD = {"footprint": "footprint_geojson", "lat": "lat", "lon": "lon"}
@@ -129,14 +147,63 @@ def meters_import(*, rows: Sequence[dict[str, Any]], label: str = "meters") -> I
         "virtual",
     ]
     with transaction.atomic():
+        before = {
+            m.code: (m.kind, m.multiplier, m.register_max)
+            for m in Meter.objects.filter(code__in=[r["id"] for r in rows])
+        }
         for row in rows:
             values = {f: row[f] for f in fields}
-            _, created = Meter.objects.update_or_create(
+            meter, created = Meter.objects.update_or_create(
                 code=row["id"], defaults={**values, "building": buildings[row["building_id"]]}
             )
             outcome.created += created
             outcome.updated += not created
+            changed = not created and before[meter.code] != (meter.kind, meter.multiplier, meter.register_max)
+            if changed and meter_recompute(meter=meter):
+                outcome.recomputed.append(meter.code)
     return outcome
+
+
+def meter_recompute(*, meter: Meter) -> int:
+    """Recompute a meter's stored consumption from its raw readings, then rebuild its rollups.
+
+    Run when a meter's kind (interval or register), multiplier or register maximum changes: consumption is
+    derived from the raw values with those settings, so it must follow them. Raw values are never changed.
+    Spike screening is not repeated (the readings were screened when they arrived). Returns the number of
+    readings recomputed.
+    """
+    rows = list(Reading.objects.filter(meter=meter).order_by("ts").values_list("id", "ts", "raw"))
+    if not rows:
+        return 0
+    ids, stamps, raws = zip(*rows, strict=True)
+    ts_ns = pd.DatetimeIndex(stamps).as_unit("ns").asi8
+    values = np.array(raws, dtype=float)
+    checked = check_series(
+        ts_ns,
+        values,
+        cumulative=meter.kind == "cumulative",
+        multiplier=meter.multiplier,
+        register_max=meter.register_max,
+        now_ns=_ns(timezone.now()) + 10**18,  # stored readings were screened for the future on arrival
+        spike_rule=None,
+    )
+    consumption = np.where(np.isnan(checked.consumption), 0.0, checked.consumption)
+    flags = [
+        f[:120] or (f"not recomputable: {r}"[:120] if r else "")
+        for f, r in zip(checked.flags, checked.reasons, strict=True)
+    ]
+    with transaction.atomic():
+        Reading.objects.bulk_update(
+            [
+                Reading(id=pk, consumption=float(c), flag=f)
+                for pk, c, f in zip(ids, consumption.tolist(), flags, strict=True)
+            ],
+            ["consumption", "flag"],
+            batch_size=2000,
+        )
+        MeterRollup.objects.filter(meter=meter).delete()
+        _increment_rollups([_Accepted(meter, ts_ns, values, consumption, flags)])
+    return len(rows)
 
 
 @dataclass
@@ -814,6 +881,103 @@ def _insert_rollups(period: str, rows: pd.DataFrame) -> None:
             strict=True,
         ),
     )
+
+
+def degree_days_import(
+    *, rows: Sequence[dict[str, Any]], label: str, synthetic: bool = False
+) -> ImportOutcome:
+    """Store monthly degree-days, all rows or none. Re-sending a stored month with the same figures changes
+    nothing; different figures for a stored month reject the file (history is never overwritten silently)."""
+    outcome = ImportOutcome()
+    stored = {
+        (d.station, d.period): d for d in DegreeDays.objects.filter(station__in={r["station"] for r in rows})
+    }
+    fresh = []
+    for row in rows:
+        old = stored.get((row["station"], row["period"]))
+        if old is None:
+            fresh.append(row)
+        elif (old.heating_kd, old.cooling_kd) != (row["heating_kd"], row["cooling_kd"]):
+            outcome.errors.append(
+                RowError(
+                    label,
+                    row["row"],
+                    (
+                        (
+                            "period",
+                            f"{row['period']} at {row['station']} is stored as {old.heating_kd:g}/"
+                            f"{old.cooling_kd:g} K·d; stored months are corrected by the office",
+                        ),
+                    ),
+                )
+            )
+    if outcome.errors:
+        return outcome
+    with transaction.atomic():
+        DegreeDays.objects.bulk_create(
+            [
+                DegreeDays(
+                    station=r["station"],
+                    period=r["period"],
+                    heating_kd=r["heating_kd"],
+                    cooling_kd=r["cooling_kd"],
+                    source=r["source"],
+                    synthetic=synthetic or r["quality"] == "synthetic",
+                )
+                for r in fresh
+            ]
+        )
+    outcome.created = len(fresh)
+    return outcome
+
+
+FILE_KINDS = ("buildings", "meters", "readings")
+
+
+@dataclass
+class FileImport:
+    """What an uploaded registry, meter or readings file did: counts, or every error that rejected it."""
+
+    kind: str
+    filename: str
+    outcome: ImportOutcome | None = None
+    ingest: IngestResult | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+def buildings_file_import(*, kind: str, filename: str, content: bytes) -> FileImport:
+    """Import an uploaded file of buildings or meters (all rows or none), or of readings (idempotent).
+
+    Raises
+    ------
+    UploadRejectedError
+        If the kind is unknown, the file is not .csv/.xlsx, is over ``CARBONPEAK_MAX_UPLOAD_MB``, or an
+        .xlsx file is not a zip container (the first bytes are checked, not only the name).
+    """
+    if kind not in FILE_KINDS:
+        raise UploadRejectedError(f"unknown file kind '{kind}'; choose one of: {', '.join(FILE_KINDS)}")
+    tabular_upload_check(filename=filename, content=content)
+    result = FileImport(kind, filename)
+    path = Path(filename)
+    if kind == "readings":
+        readings, problem = read_readings_file(path, content)
+        if problem is not None:
+            result.errors = [str(problem)]
+            return result
+        result.ingest = readings_ingest(readings=readings, source="file")
+        return result
+    parsed = (read_buildings_file if kind == "buildings" else read_meters_file)(path, content)
+    if parsed.errors:
+        result.errors = [str(e) for e in parsed.errors]
+        return result
+    outcome = (
+        buildings_import(rows=parsed.rows, columns=parsed.columns)
+        if kind == "buildings"
+        else meters_import(rows=parsed.rows, label=filename)
+    )
+    result.outcome = outcome
+    result.errors = [str(e) for e in outcome.errors]
+    return result
 
 
 def token_hash(token: str) -> str:

@@ -8,5 +8,7 @@ urlpatterns = [
     path("map/", views.district_map, name="map"),
     path("disclosure/", views.disclosure, name="disclosure"),
     path("disclosure.xlsx", views.disclosure_export, name="disclosure_export"),
+    path("import/", views.import_files, name="import"),
+    path("audits/", views.audit_list, name="audits"),
     path("<slug:code>/", views.building_detail, name="detail"),
 ]

@@ -7,16 +7,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from carbonpeak.core.buildings.categories import CATEGORIES
 from carbonpeak.core.buildings.metrics import year_over_year_pct
 from carbonpeak.specs.reference import PRIMARY_USES
-from carbonpeak.web.buildings import selectors
+from carbonpeak.web.buildings import selectors, services
 from carbonpeak.web.buildings.models import Building
+from carbonpeak.web.portal.uploads import UploadRejectedError
+from carbonpeak.web.reference.selectors import factor_library
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SORT_KEYS = (
@@ -87,7 +92,8 @@ def building_detail(request: HttpRequest, code: str) -> HttpResponse:
     """One building: load profile by sub-category, monthly bars, EUI against quota, alerts, data quality."""
     building = get_object_or_404(Building.objects.prefetch_related("meters"), code=code)
     year = _year(request)
-    (metrics,) = selectors.metrics_for_year(year=year, buildings=[building])
+    library = factor_library()
+    (metrics,) = selectors.metrics_for_year(year=year, buildings=[building], library=library)
     now = datetime.now(SHANGHAI)
     recent = selectors.coverage_pct(building, now - timedelta(days=30), now)
     alerts = []
@@ -101,6 +107,16 @@ def building_detail(request: HttpRequest, code: str) -> HttpResponse:
     totals = selectors.meter_year_totals(building, year)
     if quarantined:
         alerts.append("quarantine")
+    (previous,) = selectors.metrics_for_year(year=year - 1, buildings=[building], library=library)
+    now_eui, before_eui = metrics.values["eui_kgce_per_m2"], previous.values["eui_kgce_per_m2"]
+    yoy = (
+        round(year_over_year_pct(now_eui, before_eui), 1)
+        if now_eui is not None
+        and before_eui
+        and metrics.values["energy_kwh"]
+        and previous.values["energy_kwh"]
+        else None
+    )
     return render(
         request,
         "buildings/detail.html",
@@ -116,6 +132,11 @@ def building_detail(request: HttpRequest, code: str) -> HttpResponse:
             "recent_coverage": recent,
             "quarantined": quarantined,
             "meters": [(m, CATEGORIES[m.category], totals.get(m.code)) for m in building.meters.all()],
+            "yoy_pct": yoy,
+            "base_load": selectors.base_load(building),
+            "weather": selectors.weather_normalised(building, year, library),
+            "public": selectors.public_institution(building, year, library),
+            "audit": selectors.audit_status(building, now.date()),
         },
     )
 
@@ -136,11 +157,38 @@ def district_map(request: HttpRequest) -> HttpResponse:
             if m.values["quota_value"] and m.values["quota_constraint"]
             else None,
             "eui": m.values["eui_kgce_per_m2"],
+            "rings": _outer_rings(m.building.footprint),
         }
         for m in selectors.metrics_for_year(year=year)
         if m.building.lat is not None and m.building.lon is not None
     ]
     return render(request, "buildings/map.html", {"points": points, "year": year})
+
+
+@login_required
+@require_GET
+def audit_list(request: HttpRequest) -> HttpResponse:
+    """Public buildings over 10,000 m² that need energy audits (三(三)3), with last and next audit dates."""
+    status = request.GET.get("status", "")
+    rows = selectors.audit_list(today=datetime.now(SHANGHAI).date())
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    if status:
+        rows = [r for r in rows if r["status"] == status]
+    return render(request, "buildings/audits.html", {"rows": rows, "counts": counts, "status": status})
+
+
+def _outer_rings(footprint: Any) -> list[list[list[float]]]:
+    """Outer rings ([[lon, lat], ...]) of a GeoJSON Polygon or MultiPolygon footprint (none otherwise)."""
+    if not isinstance(footprint, dict):
+        return []
+    kind, coordinates = footprint.get("type"), footprint.get("coordinates") or []
+    if kind == "Polygon" and coordinates:
+        return [coordinates[0]]
+    if kind == "MultiPolygon":
+        return [polygon[0] for polygon in coordinates if polygon]
+    return []
 
 
 def _disclosure_rows(year: int) -> dict[str, list[dict[str, Any]]]:
@@ -225,3 +273,62 @@ def disclosure_export(request: HttpRequest) -> FileResponse:
     book.save(buffer)
     buffer.seek(0)
     return FileResponse(buffer, as_attachment=True, filename=f"carbonpeak-disclosure-{year}.xlsx")
+
+
+IMPORT_PERMISSIONS = {
+    "buildings": "buildings.add_building",
+    "meters": "buildings.add_meter",
+    "readings": "buildings.add_reading",
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_files(request: HttpRequest) -> HttpResponse:
+    """Upload a building registry, meter or readings file (.csv or .xlsx), with the same checks as the CLI."""
+    allowed = [kind for kind, perm in IMPORT_PERMISSIONS.items() if request.user.has_perm(perm)]
+    if not allowed:
+        raise PermissionDenied
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        upload = request.FILES.get("file")
+        if kind not in IMPORT_PERMISSIONS:
+            errors = [_("Choose what the file holds: buildings, meters or readings.")]
+        elif kind not in allowed:
+            raise PermissionDenied
+        elif upload is None:
+            errors = [_("Choose a file.")]
+        else:
+            try:
+                result = services.buildings_file_import(
+                    kind=kind, filename=upload.name or "upload", content=upload.read()
+                )
+            except UploadRejectedError as exc:
+                errors = [str(exc)]
+            else:
+                errors = result.errors
+                if not errors:
+                    messages.success(request, _summary(result))
+                    return redirect("buildings:import")
+        status = 400 if errors else 200
+    return render(request, "buildings/import.html", {"kinds": allowed, "errors": errors}, status=status)
+
+
+def _summary(result: services.FileImport) -> str:
+    if result.ingest is not None:
+        r = result.ingest
+        return _(
+            "%(file)s: %(received)s received, %(accepted)s accepted, %(duplicates)s duplicates, "
+            "%(conflicts)s conflicts, %(quarantined)s quarantined, %(corrected)s corrected"
+        ) % {"file": result.filename, **r.__dict__}
+    assert result.outcome is not None
+    text = _("%(file)s: %(created)s created, %(updated)s updated") % {
+        "file": result.filename,
+        "created": result.outcome.created,
+        "updated": result.outcome.updated,
+    }
+    if result.outcome.recomputed:
+        text += " · " + _("recomputed: %(meters)s") % {"meters": ", ".join(result.outcome.recomputed)}
+    return text

@@ -7,7 +7,9 @@ from carbonpeak.web.buildings.api import router as buildings_router
 from carbonpeak.web.inventory.api import router as inventory_router
 from carbonpeak.web.plan.api import router as plan_router
 from carbonpeak.web.portal.api import router as portal_router
+from carbonpeak.web.projection.api import router as projection_router
 from carbonpeak.web.reference.api import router as reference_router
+from carbonpeak.web.tracking.api import router as tracking_router
 
 api = NinjaAPI(
     title="carbonpeak API",
@@ -22,3 +24,5 @@ api.add_router("/reference", reference_router)
 api.add_router("/plan", plan_router)
 api.add_router("/inventory", inventory_router)
 api.add_router("/", buildings_router)
+api.add_router("/projection", projection_router)
+api.add_router("/tracking", tracking_router)

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "carbonpeak.web.plan",
     "carbonpeak.web.inventory",
     "carbonpeak.web.buildings",
+    "carbonpeak.web.projection",
+    "carbonpeak.web.tracking",
 ]
 
 MIDDLEWARE = [
@@ -123,3 +125,15 @@ BUILDINGS_SPIKE_PARAMS: dict[str, float] = {
     "factor": float(os.environ.get("CARBONPEAK_SPIKE_FACTOR", "10")),
     "window": 96,
 }
+# The weather station whose degree-days normalise building energy; empty: the only station loaded.
+BUILDINGS_WEATHER_STATION = os.environ.get("CARBONPEAK_WEATHER_STATION", "")
+
+# Target tracking: evidence files of reported values, and reminder e-mails (see docs/tracking.md).
+TRACKING_EVIDENCE_MAX_MB = int(os.environ.get("CARBONPEAK_EVIDENCE_MAX_MB", "10"))
+EMAIL_BACKEND = os.environ.get("CARBONPEAK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "carbonpeak@localhost")

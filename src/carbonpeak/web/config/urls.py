@@ -14,6 +14,8 @@ urlpatterns = [
     path("plan/", include("carbonpeak.web.plan.urls")),
     path("inventory/", include("carbonpeak.web.inventory.urls")),
     path("buildings/", include("carbonpeak.web.buildings.urls")),
+    path("projection/", include("carbonpeak.web.projection.urls")),
+    path("tracking/", include("carbonpeak.web.tracking.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

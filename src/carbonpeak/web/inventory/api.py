@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router
 
 from carbonpeak.web.inventory import selectors
+from carbonpeak.web.tracking.registry import computed_indicator_values
 
 router = Router(tags=["inventory"])
 
@@ -30,4 +31,4 @@ def latest(request: HttpRequest) -> dict[str, Any]:
     "/indicators", response=dict[str, list[dict[str, Any]]], summary="Plan indicators the inventory computes"
 )
 def indicators(request: HttpRequest) -> dict[str, list[dict[str, Any]]]:
-    return selectors.computed_indicator_values()
+    return computed_indicator_values()

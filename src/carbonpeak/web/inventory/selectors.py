@@ -68,36 +68,3 @@ def cell_detail(*, run: InventoryRun, area: str, year: int, sector: str) -> dict
             }
         )
     return {"area": area, "year": year, "sector": sector, "lines": lines}
-
-
-def computed_indicator_values() -> dict[str, list[dict[str, Any]]]:
-    """Values the latest inventory computes for plan indicators, by indicator code, oldest year first.
-
-    ``energy_intensity`` [tce/万元], ``carbon_intensity`` [tCO2/万元] and ``district_co2_emissions`` [tCO2].
-    """
-    run = run_get()
-    if run is None:
-        return {}
-    out: dict[str, list[dict[str, Any]]] = {
-        "energy_intensity": [],
-        "carbon_intensity": [],
-        "district_co2_emissions": [],
-    }
-    for year in run.document["years"]:
-        base = {"year": year["year"], "area": year["area"], "run": run.pk, "synthetic": run.dataset.synthetic}
-        if year.get("energy_intensity_tce_per_10k_yuan") is not None:
-            out["energy_intensity"].append(
-                {
-                    **base,
-                    "value": year["energy_intensity_tce_per_10k_yuan"],
-                    "unit": "tce/万元",
-                    "change_pct": year.get("energy_intensity_change_pct"),
-                }
-            )
-        if year.get("co2_intensity_t_per_10k_yuan") is not None:
-            out["carbon_intensity"].append(
-                {**base, "value": year["co2_intensity_t_per_10k_yuan"], "unit": "tCO2/万元"}
-            )
-        if year.get("co2_t") is not None:
-            out["district_co2_emissions"].append({**base, "value": year["co2_t"], "unit": "tCO2"})
-    return {k: v for k, v in out.items() if v}

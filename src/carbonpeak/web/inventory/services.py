@@ -8,12 +8,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.inventory import compute_inventory
 from carbonpeak.core.inventory.intensity import coal_rates, compute_intensities
 from carbonpeak.core.inventory.report import gpc_table, inventory_document
@@ -21,13 +19,8 @@ from carbonpeak.io.inventory import read_activity_file
 from carbonpeak.io.tabular import RowError
 from carbonpeak.web.inventory.models import ActivityDataset, ActivityRow, InventoryRun, StatisticRow
 from carbonpeak.web.inventory.selectors import dataset_records
+from carbonpeak.web.portal.uploads import tabular_upload_check
 from carbonpeak.web.reference.selectors import factor_library, latest_versions
-
-ALLOWED_SUFFIXES = (".csv", ".xlsx")
-
-
-class UploadRejectedError(CarbonpeakError):
-    """An upload of the wrong type or size."""
 
 
 @dataclass
@@ -51,14 +44,7 @@ def activity_dataset_import(
     UploadRejectedError
         If the file is not .csv/.xlsx or is larger than ``CARBONPEAK_MAX_UPLOAD_MB``.
     """
-    suffix = Path(filename).suffix.lower()
-    if suffix not in ALLOWED_SUFFIXES:
-        raise UploadRejectedError(f"{filename}: only .csv and .xlsx files are accepted")
-    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
-    if len(content) > limit:
-        raise UploadRejectedError(
-            f"{filename}: {len(content)} bytes is over the {settings.MAX_UPLOAD_MB} MB limit"
-        )
+    tabular_upload_check(filename=filename, content=content)
     read = read_activity_file(Path(filename), content)
     if not read.ok:
         return ImportResult(None, read.errors)

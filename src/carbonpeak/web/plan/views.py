@@ -6,9 +6,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from carbonpeak.web.inventory import selectors as inventory_selectors
 from carbonpeak.web.plan import selectors
 from carbonpeak.web.plan.models import PlanVersion
+from carbonpeak.web.tracking.registry import computed_indicator_values
 
 
 def _version(request: HttpRequest) -> PlanVersion:
@@ -48,7 +48,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         "actions": selectors.plan_browse(plan_version=version, filters=filters),
         "goals": selectors.plan_goals(plan_version=version, filters=filters),
         "counts": selectors.plan_counts(plan_version=version),
-        "computed": inventory_selectors.computed_indicator_values(),
+        "computed": computed_indicator_values(),
     }
     template = "plan/_results.html" if request.headers.get("HX-Request") else "plan/browse.html"
     return render(request, template, context)

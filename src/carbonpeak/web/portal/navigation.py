@@ -27,11 +27,11 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Dashboard"), "portal:home", public=True),
     NavItem("plan", _("Plan"), "plan:browse", public=True),
-    NavItem("tracking", _("Targets"), None),
+    NavItem("tracking", _("Targets"), "tracking:list", public=True),
     NavItem("inventory", _("GHG inventory"), "inventory:index", public=True),
     NavItem("buildings", _("Buildings"), "buildings:list"),
     NavItem("disclosure", _("Energy disclosure"), "buildings:disclosure", public=True),
     NavItem("renewables", _("PV and charging"), None),
-    NavItem("projection", _("Peak outlook"), None),
+    NavItem("projection", _("Peak outlook"), "projection:index"),
     NavItem("reference", _("Reference data"), "reference:index", public=True),
 )

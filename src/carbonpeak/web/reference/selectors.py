@@ -103,5 +103,19 @@ def factor_library(
             ReferenceTableVersion.objects.get(name=name, version=version)
             for name, version in versions.items()
         ]
-    tables = [(t.name, t.kind, t.version, [r.data for r in table_rows(table_version=t)]) for t in chosen]
-    return library_from_rows(tables, defaults or dict(packaged_library().defaults))
+    defaults = defaults or dict(packaged_library().defaults)
+    # Stored table versions never change (a revision is a new version), so a library built from the same
+    # versions and defaults is the same library: build it once per process.
+    key = (tuple(sorted(t.pk for t in chosen)), tuple(sorted(defaults.items())))
+    library = _LIBRARIES.get(key)
+    if library is None:
+        tables = [(t.name, t.kind, t.version, [r.data for r in table_rows(table_version=t)]) for t in chosen]
+        library = library_from_rows(tables, defaults)
+        if len(_LIBRARIES) >= 16:
+            _LIBRARIES.pop(next(iter(_LIBRARIES)))
+        _LIBRARIES[key] = library
+    return library
+
+
+_LIBRARIES: dict[tuple[tuple[int, ...], tuple[tuple[str, str], ...]], FactorLibrary] = {}
+"""Factor libraries by (table version ids, defaults); see :func:`factor_library`."""

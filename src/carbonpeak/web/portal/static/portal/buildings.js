@@ -11,9 +11,12 @@ document.addEventListener("DOMContentLoaded", function () {
       xAxis: { type: "category", data: profile.hours }, yAxis: { type: "value", name: "kWh" },
       series: profile.series.map(function (s) {
         return { type: "line", stack: "load", areaStyle: {}, symbol: "none", name: en ? s.name_en : s.name, data: s.data };
-      })
+      }).concat((profile.virtual || []).map(function (v) {  // computed from member meters: dashed, not stacked
+        return { type: "line", symbol: "none", lineStyle: { type: "dashed", width: 2 }, name: v.meter, data: v.data };
+      }))
     });
     document.getElementById("load-chart").dataset.rendered = String(profile.series.length);
+    document.getElementById("load-chart").dataset.virtual = String((profile.virtual || []).length);
     var monthly = data("monthly-data");
     var bars = window.echarts.init(document.getElementById("monthly-chart"));
     bars.setOption({
@@ -25,6 +28,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var points = data("map-data");
   if (points) {
     var colour = { over_constraint: "#b3261e", over_guide: "#b26a00", within_guide: "#1d7a57", no_quota: "#9aa6ab" };
+    var shapes = [];
+    points.forEach(function (p) { (p.rings || []).forEach(function (ring) { shapes.push({ point: p, ring: ring }); }); });
     var map = window.echarts.init(document.getElementById("map-chart"));
     map.setOption({
       tooltip: { formatter: function (p) {
@@ -32,10 +37,19 @@ document.addEventListener("DOMContentLoaded", function () {
         return esc(p.data.name) + "<br>" + esc(p.data.status) + (p.data.eui ? "<br>" + p.data.eui.toFixed(2) + " kgce/m²" : "");
       } },
       xAxis: { type: "value", scale: true, name: "lon" }, yAxis: { type: "value", scale: true, name: "lat" },
-      series: [{ type: "scatter", symbolSize: 9, data: points.map(function (p) {
+      series: [{ type: "scatter", symbolSize: 9, data: points.filter(function (p) { return !(p.rings || []).length; }).map(function (p) {
         return { value: [p.lon, p.lat], name: p.id + " " + p.name, status: p.status, eui: p.eui, itemStyle: { color: colour[p.status] } };
-      }) }]
+      }) }, {
+        // buildings with a GeoJSON footprint are drawn as their outline, filled by status
+        type: "custom", data: shapes.map(function (s, i) { return { value: s.ring[0], name: s.point.id + " " + s.point.name, status: s.point.status, eui: s.point.eui, index: i }; }),
+        renderItem: function (params, api) {
+          var s = shapes[params.dataIndex];
+          return { type: "polygon", shape: { points: s.ring.map(function (c) { return api.coord(c); }) },
+                   style: { fill: colour[s.point.status], stroke: "#263238", lineWidth: 0.5, opacity: 0.85 } };
+        }
+      }]
     });
     document.getElementById("map-chart").dataset.rendered = String(points.length);
+    document.getElementById("map-chart").dataset.footprints = String(shapes.length);
   }
 });

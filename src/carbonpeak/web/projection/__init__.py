@@ -1,0 +1,1 @@
+"""Carbon-peak projection pages: driver series, saved scenarios, Monte Carlo outlook (docs/projection.md)."""

@@ -1,0 +1,350 @@
+"""Read-only queries for the projection: drivers, scenarios, the calibrated model and computed outlooks.
+
+The calibration (inventory history x driver series) is cached in-process per (inventory run, driver set):
+both are immutable once stored, so the cache never goes stale; a new run or a new driver set is a new key.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from carbonpeak.core.errors import CarbonpeakError
+from carbonpeak.core.inventory.compute import RecordResult
+from carbonpeak.core.projection import (
+    SCENARIOS,
+    Calibration,
+    History,
+    ProjectionError,
+    decompose,
+    history_from_records,
+    named_scenario,
+    project,
+    projection_document,
+    simulate,
+    wedges,
+)
+from carbonpeak.core.projection import Scenario as CoreScenario
+from carbonpeak.web.inventory.models import InventoryRun
+from carbonpeak.web.inventory.selectors import dataset_records, run_get
+from carbonpeak.web.projection.levers import lever_summary
+from carbonpeak.web.projection.models import DriverSet, DriverValue, Scenario
+
+OUTLOOK_DRAWS = 2_000
+"""Draws of the dashboard's outlook (a quick read; the projection page uses 10,000)."""
+OUTLOOK_SEED = 0
+MAX_DRAWS = 10_000
+"""Most draws one web request may ask for."""
+
+
+class ProjectionUnavailableError(CarbonpeakError):
+    """No inventory run or no driver set is stored: the message says what to load."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a projection is computed from."""
+
+    run: InventoryRun
+    driver_set: DriverSet
+    calibration: Calibration
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the inventory or the drivers are synthetic."""
+        return bool(self.run.dataset.synthetic or self.driver_set.synthetic)
+
+
+def driver_set_get(*, driver_set_id: int | None = None) -> DriverSet | None:
+    """A driver set by id, else the latest imported."""
+    qs = DriverSet.objects.all()
+    if driver_set_id is not None:
+        return qs.filter(pk=driver_set_id).first()
+    return qs.order_by("-imported_at", "-id").first()
+
+
+def driver_series(*, driver_set: DriverSet) -> dict[str, dict[int, float]]:
+    """``driver -> {year: value}`` [driver unit] of a set."""
+    out: dict[str, dict[int, float]] = {}
+    for driver, year, value in DriverValue.objects.filter(driver_set=driver_set).values_list(
+        "driver", "year", "value"
+    ):
+        out.setdefault(driver, {})[int(year)] = float(value)
+    return out
+
+
+def driver_sources(*, driver_set: DriverSet) -> list[dict[str, Any]]:
+    """Each driver of a set with its unit, years, sources and evidence tags (for the assumptions panel)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for v in DriverValue.objects.filter(driver_set=driver_set).order_by("driver", "year"):
+        entry = rows.setdefault(
+            v.driver, {"driver": v.driver, "unit": v.unit, "years": [], "sources": set(), "evidence": set()}
+        )
+        entry["years"].append(v.year)
+        entry["sources"].add(v.source)
+        entry["evidence"].add(v.evidence)
+    return [
+        {
+            "driver": e["driver"],
+            "unit": e["unit"],
+            "years": f"{min(e['years'])}-{max(e['years'])}",
+            "source": "; ".join(sorted(e["sources"])),
+            "evidence": ", ".join(sorted(e["evidence"])),
+        }
+        for e in rows.values()
+    ]
+
+
+def run_history(*, run: InventoryRun) -> History:
+    """The run's frozen per-row results as the history the model is calibrated on (one area)."""
+    records, _ = dataset_records(dataset=run.dataset)
+    by_row = {r.row: r for r in records}
+    results = [
+        RecordResult(
+            by_row[r["row"]],
+            r["energy_tce"],
+            r.get("energy_tce_equal_value"),
+            r["co2_t"],
+            r.get("scope"),
+            (),
+            tuple(r.get("flags", ())),
+        )
+        for r in run.row_results
+        if r["row"] in by_row
+    ]
+    areas = sorted({r.record.area for r in results})
+    if len(areas) > 1:
+        raise ProjectionError(
+            f"the inventory run covers several areas ({', '.join(areas)}): the projection needs one district"
+        )
+    return history_from_records(results)
+
+
+_CACHE: OrderedDict[tuple[int, int], Calibration] = OrderedDict()
+_CACHE_SIZE = 8
+_LOCK = threading.Lock()
+_OUTLOOKS: OrderedDict[tuple[int, int, int], dict[str, Any]] = OrderedDict()
+"""Peak outlooks by (inventory run, driver set, Plan version): all three are immutable once stored."""
+
+
+def calibration_get(*, run: InventoryRun, driver_set: DriverSet) -> Calibration:
+    """The calibrated model of a run and a driver set, cached in-process (both are immutable)."""
+    from carbonpeak.core.projection import calibrate
+
+    key = (int(run.pk), int(driver_set.pk))
+    with _LOCK:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
+    calibration = calibrate(run_history(run=run), driver_series(driver_set=driver_set))
+    with _LOCK:
+        _CACHE[key] = calibration
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return calibration
+
+
+def calibration_cache_clear() -> None:
+    """Empty the in-process calibration and outlook caches (tests and benchmarks)."""
+    with _LOCK:
+        _CACHE.clear()
+        _OUTLOOKS.clear()
+
+
+def inputs_get() -> Inputs:
+    """The latest inventory run and driver set, calibrated.
+
+    Raises
+    ------
+    ProjectionUnavailableError
+        When either is missing; the message names what to load and how.
+    """
+    run = run_get()
+    driver_set = driver_set_get()
+    missing = []
+    if run is None:
+        missing.append(
+            "no inventory is loaded: import activity data on the inventory page (or run 'carbonpeak demo')"
+        )
+    if driver_set is None:
+        missing.append(
+            "no projection drivers are loaded: run 'carbonpeak projection drivers import FILE.csv' "
+            "(columns driver, year, value, unit, source, evidence) or 'carbonpeak demo'"
+        )
+    if missing or run is None or driver_set is None:
+        raise ProjectionUnavailableError("; ".join(missing))
+    return Inputs(run, driver_set, calibration_get(run=run, driver_set=driver_set))
+
+
+def scenario_names() -> list[str]:
+    """Every scenario name: BAU and Plan first, then saved ones alphabetically."""
+    saved = set(Scenario.objects.values_list("name", flat=True).distinct())
+    return [*SCENARIOS, *sorted(saved - set(SCENARIOS))]
+
+
+def scenario_versions(*, name: str) -> list[Scenario]:
+    """Every stored version of a scenario, newest first."""
+    return list(Scenario.objects.filter(name=name).select_related("created_by").order_by("-version"))
+
+
+def scenario_record(*, name: str, version: int | None = None) -> Scenario | None:
+    """A stored scenario version (the latest when ``version`` is None), or None."""
+    qs = Scenario.objects.filter(name=name)
+    if version is not None:
+        return qs.filter(version=version).first()
+    return qs.order_by("-version").first()
+
+
+def scenario_model(*, name: str, version: int | None = None) -> CoreScenario:
+    """The core scenario of a name: its latest stored version, or the core's BAU/Plan when none is stored.
+
+    Raises
+    ------
+    ProjectionError
+        Unknown name or version (the message lists the known names).
+    """
+    record = scenario_record(name=name, version=version)
+    if record is not None:
+        return CoreScenario.from_dict(record.document)
+    if version is None and name in SCENARIOS:
+        return named_scenario(name)
+    known = ", ".join(scenario_names())
+    which = f"'{name}'" + (f" version {version}" if version is not None else "")
+    raise ProjectionError(f"unknown scenario {which}; known: {known}")
+
+
+def peak_year_p50(distribution: dict[str, float]) -> int | None:
+    """Median peak year from a ``peak_year_distribution`` (the first year whose cumulative share >= 0.5)."""
+    total = 0.0
+    for year in sorted(distribution, key=int):
+        total += distribution[year]
+        if total >= 0.5 - 1e-12:
+            return int(year)
+    return None
+
+
+def outlook(
+    inputs: Inputs,
+    scenario: CoreScenario,
+    *,
+    draws: int,
+    seed: int,
+    year_from: int | None = None,
+    year_to: int | None = None,
+) -> dict[str, Any]:
+    """The projection document of a scenario plus what the page shows (wedge series, LMDI, lever labels).
+
+    Returns
+    -------
+    dict
+        :func:`carbonpeak.core.projection.projection_document` keys, plus ``peak_year_p50``,
+        ``wedge_series`` (``lever`` -> tCO2 by year), ``co2_t_bau_central``, ``decomposition`` (LMDI
+        between ``year_from`` and ``year_to``, default the first and last output years), ``levers``
+        (code, title, summary), ``synthetic``, ``inventory_run``, ``driver_set`` and ``compute_ms``.
+    """
+    if not 1 <= draws <= MAX_DRAWS:
+        raise ProjectionError(f"draws must be 1-{MAX_DRAWS:,}, got {draws}")
+    started = time.perf_counter()
+    calibration = inputs.calibration
+    document = projection_document(calibration, scenario, draws=draws, seed=seed)
+    central = project(calibration, scenario)
+    y0 = year_from if year_from is not None else central.years[0]
+    y1 = year_to if year_to is not None else central.years[-1]
+    split = decompose(central, y0, y1)
+    series = wedges(calibration, scenario)
+    bau = central.total_co2_t + sum((w.co2_t for w in series), np.zeros(len(central.years)))
+    document.update(
+        {
+            "peak_year_p50": peak_year_p50(document["peak_year_distribution"]),
+            "co2_t_bau_central": bau.tolist(),
+            "wedge_series": [{"lever": w.lever, "co2_t": w.co2_t.tolist()} for w in series],
+            "decomposition": {
+                "year_from": split.year_from,
+                "year_to": split.year_to,
+                "total_change_t": split.total_change_t,
+                "effects": split.effects,
+                "by_sector": split.by_sector,
+            },
+            "levers": [
+                {
+                    "lever": lever.code,
+                    "title": lever.title,
+                    "summary": lever_summary(lever, calibration.last_history_year),
+                }
+                for lever in scenario.ordered_levers()
+            ],
+            "synthetic": inputs.synthetic,
+            "inventory_run": inputs.run.pk,
+            "driver_set": inputs.driver_set.pk,
+        }
+    )
+    document["compute_ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return document
+
+
+def peak_outlook() -> dict[str, Any] | None:
+    """The home dashboard's peak outlook from the latest Plan scenario, or None when it cannot be computed.
+
+    Returns
+    -------
+    dict or None
+        ``p_peak_by_2030`` [-], ``peak_year_p50`` [a], ``scenario`` (name and version) and ``synthetic``
+        (``OUTLOOK_DRAWS`` draws, seed ``OUTLOOK_SEED``).
+    """
+    try:
+        inputs = inputs_get()
+        record = scenario_record(name="plan")
+        key = (int(inputs.run.pk), int(inputs.driver_set.pk), int(record.pk) if record is not None else 0)
+        with _LOCK:
+            cached = _OUTLOOKS.get(key)
+        if cached is not None:
+            return dict(cached)
+        scenario = scenario_model(name="plan")
+        mc = simulate(inputs.calibration, scenario, draws=OUTLOOK_DRAWS, seed=OUTLOOK_SEED)
+    except CarbonpeakError:
+        return None
+    result = {
+        "p_peak_by_2030": mc.p_peak_by(2030),
+        "peak_year_p50": peak_year_p50({str(y): p for y, p in mc.peak_year_distribution().items()}),
+        "scenario": f"plan v{record.version}" if record is not None else "plan",
+        "synthetic": inputs.synthetic,
+    }
+    with _LOCK:
+        _OUTLOOKS[key] = result
+        while len(_OUTLOOKS) > _CACHE_SIZE:
+            _OUTLOOKS.popitem(last=False)
+    return dict(result)
+
+
+def slider_positions(*, name: str, version: int | None = None) -> dict[str, float]:
+    """Initial slider positions [% of the plan] of a scenario: 100 for the plan, 0 for BAU, else as saved."""
+    from carbonpeak.core.projection import LEVER_ORDER
+
+    record = scenario_record(name=name, version=version)
+    if record is not None and record.lever_settings:
+        return {code: float(record.lever_settings.get(code, 100.0)) for code in LEVER_ORDER}
+    levers = {lever.code for lever in scenario_model(name=name, version=version).levers}
+    return {code: (100.0 if code in levers else 0.0) for code in LEVER_ORDER}
+
+
+def slider_scenario(
+    *, name: str, version: int | None = None, lever_settings: dict[str, float] | None = None
+) -> CoreScenario:
+    """The scenario to compute: a stored one as it is, or, with slider settings, the plan's levers at
+    those settings [% of the plan] on top of that scenario's other assumptions (growth, grid, uncertainty).
+    """
+    from dataclasses import replace
+
+    from carbonpeak.web.projection.levers import apply_sliders
+
+    selected = scenario_model(name=name, version=version)
+    if not lever_settings:
+        return selected
+    plan = scenario_model(name="plan")
+    return apply_sliders(replace(selected, levers=plan.ordered_levers()), lever_settings)

@@ -1,0 +1,1 @@
+"""Target tracking: indicator values (computed and reported), roles, approvals, audit log, calendar."""
