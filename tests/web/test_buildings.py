@@ -368,3 +368,25 @@ def test_changing_a_meters_multiplier_recomputes_its_consumption_and_rollups(sit
     assert stored == [(2.0, 80.0), (3.0, 120.0)]  # raw kept, consumption = raw x CT ratio 40
     assert MeterRollup.objects.get(meter__code="E1", period="day").consumption == 200.0
     assert MeterRollup.objects.get(meter__code="E1", period="month").readings == 2
+
+
+def test_peer_percentiles_rank_within_the_whole_district_only(site):
+    from carbonpeak.web.buildings.models import Building
+
+    Building.objects.create(
+        code="B3", name="另一办公楼", primary_use="commercial_office", floor_area_m2=10_000
+    )
+    Building.objects.filter(code="B3").update(public_institution=False)
+    from carbonpeak.web.buildings.models import Meter
+
+    Meter.objects.create(
+        code="E3", building=Building.objects.get(code="B3"), energy_class="electricity", unit="kWh"
+    )
+    lines = [f"E1,{(T0 + timedelta(minutes=15 * i)):%Y-%m-%d %H:%M},1" for i in range(96)]
+    lines += [f"E3,{(T0 + timedelta(minutes=15 * i)):%Y-%m-%d %H:%M},3" for i in range(96)]
+    ingest(readings_file(site, lines))
+    district = {m.values["id"]: m.values["peer_percentile"] for m in selectors.metrics_for_year(year=2023)}
+    # two offices: B1 uses less per m² (lower EUI) than B3: mid-ranks 25 and 75
+    assert (district["B1"], district["B3"]) == (25, 75)
+    (alone,) = selectors.metrics_for_year(year=2023, buildings=[Building.objects.get(code="B3")])
+    assert alone.values["peer_percentile"] is None  # never a percentile among a subset

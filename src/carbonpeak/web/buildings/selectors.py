@@ -180,7 +180,11 @@ def metrics_for_year(
     library: FactorLibrary | None = None,
     today: date | None = None,
 ) -> list[BuildingMetrics]:
-    """Metrics of every building (or the given ones) for a year, with peer percentiles within each use."""
+    """Metrics of every building (or the given ones) for a year.
+
+    Peer percentiles (within each primary use, over the whole district) are filled in only when every
+    building is computed, i.e. without ``buildings``.
+    """
     library = library or factor_library()
     quotas = quotas_by_use()
     today = today or date.today()
@@ -230,6 +234,10 @@ def metrics_for_year(
                 new = bool(building.year_built and building.year_built >= 2023)
                 values["pue_status"] = pue_status(values["pue"], new=new)
         out.append(BuildingMetrics(building, values, energy.factors, [*energy.flags, *position.flags]))
+    if buildings is not None:
+        # A percentile among a subset would be wrong (a single building would always be 50): the district
+        # percentile comes from the whole registry, on the list page and from the CLI.
+        return out
     peers: dict[str, list[float]] = defaultdict(list)
     for m in out:
         if m.values["eui_kgce_per_m2"] is not None and m.values["energy_kwh"]:
