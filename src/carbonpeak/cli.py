@@ -87,6 +87,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"projection: {_demo_projection()}")
     if args.buildings:
         print(f"buildings: {_demo_buildings(args.buildings, args.seed)}", flush=True)
+    from carbonpeak.web.renewables.services import renewables_demo_load
+
+    print(f"PV and charging: {renewables_demo_load(seed=args.seed)}")
     login = demo_user_ensure(credentials_file=Path(settings.DATA_DIR) / "demo-login.txt")
     print(
         f"demo login: user {login.username}  password {login.password}"
@@ -449,6 +452,43 @@ def cmd_meters_import(args: argparse.Namespace) -> int:
     return _registry_import(Path(args.file), "meters")
 
 
+def _renewables_import(path: Path, kind: str) -> int:
+    from carbonpeak.io.renewables import read_charging_file, read_pv_file
+    from carbonpeak.web.renewables.services import charging_sites_import, pv_installations_import
+
+    if not path.is_file():
+        return _fail(f"{path}: no such file")
+    parsed = (read_pv_file if kind == "pv" else read_charging_file)(path)
+    errors = parsed.errors
+    if not errors:
+        store = pv_installations_import if kind == "pv" else charging_sites_import
+        outcome = store(rows=parsed.rows, label=path.name)
+        errors = outcome.errors
+    if errors:
+        for error in errors:
+            print(f"carbonpeak: error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"{'PV installations' if kind == 'pv' else 'charging sites'}: {outcome.created} created, "
+        f"{outcome.updated} updated, {outcome.unchanged} unchanged ({path.name})"
+    )
+    return 0
+
+
+def cmd_pv_import(args: argparse.Namespace) -> int:
+    """Import a PV installation registry file (all rows or none; re-importing changes nothing)."""
+    _django()
+    _require_migrated()
+    return _renewables_import(Path(args.file), "pv")
+
+
+def cmd_chargers_import(args: argparse.Namespace) -> int:
+    """Import an EV charging site file (all rows or none; re-importing changes nothing)."""
+    _django()
+    _require_migrated()
+    return _renewables_import(Path(args.file), "chargers")
+
+
 def cmd_weather_import(args: argparse.Namespace) -> int:
     """Import monthly degree-days of a weather station (all rows or none)."""
     _django()
@@ -769,6 +809,70 @@ def cmd_indicators_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pv_potential(args: argparse.Namespace) -> int:
+    """Print each building's rooftop PV potential and annual yield (no database needed)."""
+    import numpy as np
+
+    from carbonpeak.core.pv.potential import default_orientation, rooftop_potential
+    from carbonpeak.core.pv.yield_ import building_yield
+    from carbonpeak.io.pv import read_pv_buildings
+    from carbonpeak.io.weather import WeatherFileError, default_weather, read_weather
+
+    parsed = read_pv_buildings(Path(args.buildings))
+    if parsed.errors:
+        for error in parsed.errors[1:]:
+            print(f"carbonpeak: error: {error}", file=sys.stderr)
+        return _fail(str(parsed.errors[0]))
+    try:
+        weather = read_weather(Path(args.weather)) if args.weather else default_weather()
+    except WeatherFileError as exc:
+        return _fail(str(exc))
+    rows = parsed.rows
+    for b in rows:
+        if abs(b.lat - weather.latitude_deg) > 1 or abs(b.lon - weather.longitude_deg) > 1:
+            return _fail(
+                f"{parsed.path.name}, row {b.row}: field lat/lon: {b.lat}, {b.lon} is more than 1 degree "
+                f"from the weather site ({weather.latitude_deg}, {weather.longitude_deg}); "
+                "give --weather for its location"
+            )
+    roofs = [b.roof_type for b in rows]
+    potential = rooftop_potential([b.roof_area_m2 for b in rows], [b.primary_use for b in rows], roofs)
+    tilt, azimuth = default_orientation(roofs)
+    tilt = np.array([t if b.tilt_deg is None else b.tilt_deg for b, t in zip(rows, tilt, strict=True)])
+    azimuth = np.array(
+        [a if b.azimuth_deg is None else b.azimuth_deg for b, a in zip(rows, azimuth, strict=True)]
+    )
+    energy = building_yield(
+        weather.data, weather.latitude_deg, weather.longitude_deg, weather.altitude_m,
+        potential.capacity_kwp, tilt, azimuth,
+    )  # fmt: skip
+    out = [
+        {
+            "id": b.id,
+            "roof_area_m2": round(b.roof_area_m2, 1),
+            "usable_area_m2": round(float(potential.usable_area_m2[i]), 1),
+            "capacity_kwp": round(float(potential.capacity_kwp[i]), 2),
+            "annual_kwh": round(float(energy.annual_kwh[i]), 0),
+            "specific_yield_kwh_per_kwp": round(float(energy.specific_yield_kwh_per_kwp[i]), 1),
+        }
+        for i, b in enumerate(rows)
+    ]
+    if args.format == "json":
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return 0
+    print(
+        f"weather: {weather.source}"
+        + (" (synthetic Shanghai typical year)" if weather.source == "synthetic" else "")
+    )
+    print(f"{'id':<14}{'roof m2':>10}{'usable m2':>11}{'kWp':>10}{'kWh/a':>12}{'kWh/kWp':>9}")
+    for r in out:
+        print(
+            f"{r['id']:<14}{r['roof_area_m2']:>10,.0f}{r['usable_area_m2']:>11,.0f}{r['capacity_kwp']:>10,.1f}"
+            f"{r['annual_kwh']:>12,.0f}{r['specific_yield_kwh_per_kwp']:>9,.0f}"
+        )
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     """Run a Django management command (e.g. createsuperuser, changepassword)."""
     _django()
@@ -953,6 +1057,26 @@ def build_parser() -> argparse.ArgumentParser:
     s_export.add_argument("--version", type=int, help="version (default: the latest)")
     s_export.set_defaults(func=cmd_projection_scenario_export)
 
+    pv = commands.add_parser("pv", help="rooftop photovoltaics: potential and yield")
+    pv_commands = pv.add_subparsers(dest="pv_command", metavar="ACTION", parser_class=_Parser)
+    pv_potential = pv_commands.add_parser("potential", help="each building's PV potential and annual yield")
+    pv_potential.add_argument("--buildings", required=True, help="building file (.csv/.xlsx)")
+    pv_potential.add_argument(
+        "--weather", help="weather file (.epw or TMY3 .csv); default: synthetic Shanghai year"
+    )
+    pv_potential.add_argument("--format", choices=["json", "table"], default="table")
+    pv_potential.set_defaults(func=cmd_pv_potential)
+    pv_import = pv_commands.add_parser("import", help="import a PV installation registry file (.csv/.xlsx)")
+    pv_import.add_argument("file")
+    pv_import.set_defaults(func=cmd_pv_import)
+    chargers = commands.add_parser("chargers", help="EV charging site registry")
+    chargers_commands = chargers.add_subparsers(
+        dest="chargers_command", metavar="ACTION", parser_class=_Parser
+    )
+    chargers_import = chargers_commands.add_parser("import", help="import a charging site file (.csv/.xlsx)")
+    chargers_import.add_argument("file")
+    chargers_import.set_defaults(func=cmd_chargers_import)
+
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -966,7 +1090,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "func"):
         if args.command == "data":
             parser.error("choose an action: carbonpeak data validate")
-        if args.command in ("buildings", "meters", "readings", "gateway", "mqtt", "weather"):
+        if args.command in (
+            "buildings",
+            "meters",
+            "readings",
+            "gateway",
+            "mqtt",
+            "weather",
+            "pv",
+            "chargers",
+        ):
             parser.error(f"choose an action: carbonpeak {args.command} --help")
         if args.command == "inventory":
             parser.error("choose an action: carbonpeak inventory compute|template")

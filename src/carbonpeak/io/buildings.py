@@ -21,7 +21,7 @@ import numpy as np
 from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES
 from carbonpeak.core.errors import UnitError
 from carbonpeak.core.units import dimension_name
-from carbonpeak.io.tabular import RowError, cell_text, check_header, read_tables, table_rows
+from carbonpeak.io.tabular import ParsedRows, RowError, cell_text, parse_rows, read_tables
 from carbonpeak.specs.reference import PRIMARY_USES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -61,19 +61,8 @@ _TRUE = {"1", "true", "yes", "y", "是", "t"}
 _FALSE = {"0", "false", "no", "n", "否", "f", ""}
 
 
-@dataclass
-class Parsed:
-    """Validated rows (dicts of typed values) or the errors that reject the file."""
-
-    path: Path
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    columns: list[str] = field(default_factory=list)
-    """The file's columns: an update touches only the fields the file carries."""
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows)
+Parsed = ParsedRows
+"""Validated rows of a registry, meter or degree-day file (see :class:`carbonpeak.io.tabular.ParsedRows`)."""
 
 
 def _number(
@@ -282,45 +271,6 @@ def parse_virtual(text: str) -> tuple[list[dict[str, Any]], str]:
     return terms, ""
 
 
-def _parse(
-    path: Path,
-    content: bytes | None,
-    required: tuple[str, ...],
-    optional: tuple[str, ...],
-    parse: Any,
-    key_field: str = "id",
-) -> Parsed:
-    result = Parsed(path)
-    tables, problem = read_tables(path, content)
-    if problem is not None:
-        result.errors.append(problem)
-        return result
-    table = next(iter(tables.values()), [])
-    header, rows = table_rows(table)
-    result.columns = [c for c in header if c]
-    header_error = check_header(header, required, optional, path.name)
-    if header_error is not None:
-        result.errors.append(header_error)
-        return result
-    seen: dict[str, int] = {}
-    for number, row in rows:
-        parsed = parse(row, number, path.name)
-        if isinstance(parsed, RowError):
-            result.errors.append(parsed)
-        elif parsed["id"] in seen:
-            result.errors.append(
-                RowError(path.name, number, ((key_field, f"duplicates row {seen[parsed['id']]}"),))
-            )
-        else:
-            seen[parsed["id"]] = number
-            result.rows.append(parsed)
-    if result.errors:
-        result.rows.clear()
-    elif not result.rows:
-        result.errors.append(RowError(path.name, None, (("", "has no data rows"),)))
-    return result
-
-
 DEGREE_DAY_REQUIRED = ("station", "period", "heating_kd", "cooling_kd")
 DEGREE_DAY_OPTIONAL = ("source", "quality")
 
@@ -352,17 +302,17 @@ def read_degree_days_file(path: Path, content: bytes | None = None) -> Parsed:
     Heating degree-days on an 18 °C base and cooling on 26 °C, as JGJ 134-2010 uses for the hot-summer,
     cold-winter zone; the file's source says where the figures come from.
     """
-    return _parse(path, content, DEGREE_DAY_REQUIRED, DEGREE_DAY_OPTIONAL, parse_degree_day_row, "period")
+    return parse_rows(path, content, DEGREE_DAY_REQUIRED, DEGREE_DAY_OPTIONAL, parse_degree_day_row, "period")
 
 
 def read_buildings_file(path: Path, content: bytes | None = None) -> Parsed:
     """Read and validate a building registry file (``id, name, primary_use, floor_area_m2`` + optional)."""
-    return _parse(path, content, BUILDING_REQUIRED, BUILDING_OPTIONAL, parse_building_row)
+    return parse_rows(path, content, BUILDING_REQUIRED, BUILDING_OPTIONAL, parse_building_row)
 
 
 def read_meters_file(path: Path, content: bytes | None = None) -> Parsed:
     """Read and validate a meter file (columns ``id, building_id, energy_class, unit`` + optional)."""
-    return _parse(path, content, METER_REQUIRED, METER_OPTIONAL, parse_meter_row)
+    return parse_rows(path, content, METER_REQUIRED, METER_OPTIONAL, parse_meter_row)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -91,3 +92,62 @@ def read_tables(
     tables = {name: [list(r) for r in book[name].iter_rows(values_only=True)] for name in names}
     book.close()
     return tables, None
+
+
+@dataclass
+class ParsedRows:
+    """Validated rows (dicts of typed values) of a registry-style file, or the errors that reject it."""
+
+    path: Path
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    """The file's columns: an update touches only the fields the file carries."""
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file can be imported."""
+        return not self.errors and bool(self.rows)
+
+
+def parse_rows(
+    path: Path,
+    content: bytes | None,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    parse: Callable[[dict[str, str], int, str], dict[str, Any] | RowError],
+    key_field: str = "id",
+) -> ParsedRows:
+    """Read the file's first table and parse every row; all rows or none.
+
+    ``parse(row, number, label)`` returns the typed row (with an ``id`` key) or its :class:`RowError`. A
+    repeated ``id`` is an error on ``key_field``; a file with no data rows is an error too.
+    """
+    result = ParsedRows(path)
+    tables, problem = read_tables(path, content)
+    if problem is not None:
+        result.errors.append(problem)
+        return result
+    header, rows = table_rows(next(iter(tables.values()), []))
+    result.columns = [c for c in header if c]
+    header_error = check_header(header, required, optional, path.name)
+    if header_error is not None:
+        result.errors.append(header_error)
+        return result
+    seen: dict[str, int] = {}
+    for number, row in rows:
+        parsed = parse(row, number, path.name)
+        if isinstance(parsed, RowError):
+            result.errors.append(parsed)
+        elif parsed["id"] in seen:
+            result.errors.append(
+                RowError(path.name, number, ((key_field, f"duplicates row {seen[parsed['id']]}"),))
+            )
+        else:
+            seen[parsed["id"]] = number
+            result.rows.append(parsed)
+    if result.errors:
+        result.rows.clear()
+    elif not result.rows:
+        result.errors.append(RowError(path.name, None, (("", "has no data rows"),)))
+    return result

@@ -7,11 +7,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -20,7 +18,7 @@ from carbonpeak.core.buildings.metrics import year_over_year_pct
 from carbonpeak.specs.reference import PRIMARY_USES
 from carbonpeak.web.buildings import selectors, services
 from carbonpeak.web.buildings.models import Building
-from carbonpeak.web.portal.uploads import UploadRejectedError
+from carbonpeak.web.portal.uploads import upload_page
 from carbonpeak.web.reference.selectors import factor_library
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -286,34 +284,19 @@ IMPORT_PERMISSIONS = {
 @require_http_methods(["GET", "POST"])
 def import_files(request: HttpRequest) -> HttpResponse:
     """Upload a building registry, meter or readings file (.csv or .xlsx), with the same checks as the CLI."""
-    allowed = [kind for kind, perm in IMPORT_PERMISSIONS.items() if request.user.has_perm(perm)]
-    if not allowed:
-        raise PermissionDenied
-    errors: list[str] = []
-    status = 200
-    if request.method == "POST":
-        kind = request.POST.get("kind", "")
-        upload = request.FILES.get("file")
-        if kind not in IMPORT_PERMISSIONS:
-            errors = [_("Choose what the file holds: buildings, meters or readings.")]
-        elif kind not in allowed:
-            raise PermissionDenied
-        elif upload is None:
-            errors = [_("Choose a file.")]
-        else:
-            try:
-                result = services.buildings_file_import(
-                    kind=kind, filename=upload.name or "upload", content=upload.read()
-                )
-            except UploadRejectedError as exc:
-                errors = [str(exc)]
-            else:
-                errors = result.errors
-                if not errors:
-                    messages.success(request, _summary(result))
-                    return redirect("buildings:import")
-        status = 400 if errors else 200
-    return render(request, "buildings/import.html", {"kinds": allowed, "errors": errors}, status=status)
+
+    def run(kind: str, filename: str, content: bytes) -> tuple[list[str], str]:
+        result = services.buildings_file_import(kind=kind, filename=filename, content=content)
+        return result.errors, "" if result.errors else _summary(result)
+
+    return upload_page(
+        request,
+        permissions=IMPORT_PERMISSIONS,
+        template="buildings/import.html",
+        choose_kind=_("Choose what the file holds: buildings, meters or readings."),
+        run=run,
+        done_url="buildings:import",
+    )
 
 
 def _summary(result: services.FileImport) -> str:

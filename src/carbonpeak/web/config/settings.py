@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.buildings",
     "carbonpeak.web.projection",
     "carbonpeak.web.tracking",
+    "carbonpeak.web.renewables",
 ]
 
 MIDDLEWARE = [

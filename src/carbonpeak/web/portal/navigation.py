@@ -31,7 +31,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("inventory", _("GHG inventory"), "inventory:index", public=True),
     NavItem("buildings", _("Buildings"), "buildings:list"),
     NavItem("disclosure", _("Energy disclosure"), "buildings:disclosure", public=True),
-    NavItem("renewables", _("PV and charging"), None),
+    NavItem("renewables", _("PV and charging"), "renewables:overview"),
     NavItem("projection", _("Peak outlook"), "projection:index"),
     NavItem("reference", _("Reference data"), "reference:index", public=True),
 )

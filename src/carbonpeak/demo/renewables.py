@@ -1,0 +1,108 @@
+"""SYNTHETIC PV installations and EV charging sites for the demo district (deterministic for a seed).
+
+Nothing here is an observation: every row is marked ``quality: synthetic`` and the registries show it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+
+_SITE_KIND = {
+    "commercial_office": "office",
+    "government_office": "office",
+    "hospital": "public_facility",
+    "school_university": "public_facility",
+    "shopping_mall": "parking_lot",
+    "residential": "residential",
+}
+
+
+@dataclass(frozen=True)
+class DemoBuilding:
+    """What the generator needs of a registry building."""
+
+    code: str
+    primary_use: str
+    public_institution: bool
+    floor_area_m2: float
+
+
+def _day(rng: np.random.Generator, first: int, last: int) -> date:
+    start = date(first, 1, 1)
+    return start + timedelta(days=int(rng.integers(0, (date(last, 12, 31) - start).days + 1)))
+
+
+def reference_renewables(
+    buildings: Sequence[DemoBuilding], *, seed: int = 20221231
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """SYNTHETIC PV installation rows and charging site rows, in the validated-row form of
+    :mod:`carbonpeak.io.renewables` (same output for the same buildings and seed)."""
+    rng = np.random.default_rng(seed + 8)
+    pv: list[dict[str, Any]] = []
+    sites: list[dict[str, Any]] = []
+    for b in sorted(buildings, key=lambda b: b.code):
+        draw = rng.random()
+        if (b.public_institution or b.primary_use == "industrial") and draw < 0.45:
+            kind = "bipv" if rng.random() < 0.15 else "rooftop"
+            pv.append(
+                {
+                    "row": len(pv) + 2,
+                    "id": f"PV-{b.code}",
+                    "building_id": b.code,
+                    # roughly 1-2 % of the floor area in kWp: a few hundred kWp on a large roof
+                    "capacity_kwp": float(round(b.floor_area_m2 * rng.uniform(0.01, 0.02), 1)),
+                    "kind": kind,
+                    "commissioned": _day(rng, 2019, 2025),
+                    "storage_kwh": float(rng.choice([0, 0, 0, 100, 200])),
+                    "owner": "合成业主 (synthetic)",
+                    "synthetic": True,
+                }
+            )
+        site_kind = _SITE_KIND.get(b.primary_use)
+        if site_kind is not None and draw > 0.6:
+            spaces = int(max(20, round(b.floor_area_m2 / 100)))
+            chargers = round(spaces * rng.uniform(0.05, 0.25))
+            fast = round(chargers * rng.uniform(0.1, 0.5))
+            sites.append(
+                {
+                    "row": len(sites) + 2,
+                    "id": f"CS-{b.code}",
+                    "name": f"合成充电站 {b.code} (synthetic)",
+                    "building_id": b.code,
+                    "parking_lot": "",
+                    "site_kind": site_kind,
+                    "access": "dedicated" if site_kind in ("office", "residential") else "public",
+                    "parking_spaces": spaces,
+                    "fast_count": fast,
+                    "slow_count": chargers - fast,
+                    "fast_kw": 60.0 if fast else None,
+                    "slow_kw": 7.0 if chargers - fast else None,
+                    "commissioned": _day(rng, 2019, 2025),
+                    "synthetic": True,
+                }
+            )
+    for n, (name, year) in enumerate((("合成出租车示范站 A (synthetic)", 2023),), start=1):
+        sites.append(
+            {
+                "row": len(sites) + 2,
+                "id": f"CS-TAXI-{n}",
+                "name": name,
+                "building_id": "",
+                "parking_lot": name,
+                "site_kind": "taxi_station",
+                "access": "dedicated",
+                "parking_spaces": 30,
+                "fast_count": 12,
+                "slow_count": 0,
+                "fast_kw": 120.0,
+                "slow_kw": None,
+                "commissioned": date(year, 9, 1),
+                "synthetic": True,
+            }
+        )
+    return pv, sites

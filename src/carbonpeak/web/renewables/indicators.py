@@ -1,0 +1,115 @@
+"""The plan's PV and charging indicators, computed from the registries for the tracking registry.
+
+Values for per-year additions (capacity, chargers, taxi stations) are given per commissioning year; a
+share is the state of the registry now, dated to the latest commissioning year in its registry (the last
+year the registry records a change), so a requirement in force is judged on it. The PV
+capacity is given in 万kW, the unit of the plan's target ``pv_capacity_added_14th``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Max
+
+from carbonpeak.core.renewables import rules
+from carbonpeak.web.renewables.models import ChargingSite, PvInstallation
+from carbonpeak.web.renewables.selectors import charging_rows, pv_sites, roof_buildings
+from carbonpeak.web.tracking.registry import ComputedValue, register
+
+_PV_SOURCE = "PV installation registry"
+_SITE_SOURCE = "charging site registry"
+
+
+def _pv_synthetic() -> bool:
+    return PvInstallation.objects.filter(synthetic=True).exists()
+
+
+def _sites_synthetic() -> bool:
+    return ChargingSite.objects.filter(synthetic=True).exists()
+
+
+def _share(value: float | None, unit: str, source: str, synthetic: bool) -> list[ComputedValue]:
+    model = PvInstallation if source.startswith(_PV_SOURCE) else ChargingSite
+    latest = model.objects.aggregate(latest=Max("commissioned"))["latest"]
+    if value is None or latest is None:
+        return []
+    year = latest.year
+    return [ComputedValue(year=year, value=round(value, 2), unit=unit, source=source, synthetic=synthetic)]
+
+
+@register("pv_capacity_added")
+def pv_capacity_added() -> list[ComputedValue]:
+    """New PV capacity per year of 2021-2025 [万kW]."""
+    synthetic = _pv_synthetic()
+    return [
+        ComputedValue(year, round(kw / 10_000, 4), "万kW", _PV_SOURCE, synthetic)
+        for year, kw in rules.capacity_added_kw_by_year(pv_sites()).items()
+    ]
+
+
+@register("pv_roof_coverage")
+def pv_roof_coverage() -> list[ComputedValue]:
+    """Rooftop PV coverage of public-institution and industrial buildings (by count) at the end of each
+    year from 2021 to the latest commissioning year [%]."""
+    latest = PvInstallation.objects.aggregate(latest=Max("commissioned"))["latest"]
+    if latest is None:
+        return []
+    buildings, sites, synthetic = roof_buildings(), pv_sites(), _pv_synthetic()
+    out = []
+    for year in range(rules.PLAN_PERIOD[0].year, max(latest.year, rules.PLAN_PERIOD[0].year) + 1):
+        share = rules.roof_coverage(buildings, sites, as_of=date(year, 12, 31)).share_pct
+        if share is not None:
+            source = f"{_PV_SOURCE} and building registry"
+            out.append(ComputedValue(year, round(share, 2), "%", source, synthetic))
+    return out
+
+
+@register("pv_roof_area_share_new_buildings")
+def pv_roof_area_share_new_buildings() -> list[ComputedValue]:
+    """The lowest roof PV area share among new buildings under the 50 % or 30 % rule [%]."""
+    if not PvInstallation.objects.exists():
+        return []
+    compliance = rules.new_building_compliance(roof_buildings(), pv_sites())
+    return _share(rules.min_space_share_pct(compliance), "%", _PV_SOURCE, _pv_synthetic())
+
+
+@register("public_dedicated_chargers_added")
+def public_dedicated_chargers_added() -> list[ComputedValue]:
+    """New public and dedicated chargers per year of 2021-2025."""
+    synthetic = _sites_synthetic()
+    return [
+        ComputedValue(year, float(n), "个", _SITE_SOURCE, synthetic)
+        for year, n in rules.chargers_added_by_year(charging_rows()).items()
+    ]
+
+
+@register("taxi_demo_stations_added")
+def taxi_demo_stations_added() -> list[ComputedValue]:
+    """New taxi demonstration stations per year of 2021-2025."""
+    synthetic = _sites_synthetic()
+    return [
+        ComputedValue(year, float(n), "个", _SITE_SOURCE, synthetic)
+        for year, n in rules.taxi_stations_by_year(charging_rows()).items()
+    ]
+
+
+@register("charger_space_share_new_offices")
+def charger_space_share_new_offices() -> list[ComputedValue]:
+    """The lowest charger share of parking spaces among new offices and public facilities [%]."""
+    compliance = rules.office_charger_compliance(charging_rows())
+    return _share(rules.min_space_share_pct(compliance), "%", _SITE_SOURCE, _sites_synthetic())
+
+
+@register("fast_charger_share")
+def fast_charger_share() -> list[ComputedValue]:
+    """Fast chargers over all chargers at new offices and public facilities [%]."""
+    coverage = rules.fast_charger_share(charging_rows())
+    return _share(coverage.share_pct, "%", _SITE_SOURCE, _sites_synthetic())
+
+
+@register("charger_equipped_share_new_parking")
+def charger_equipped_share_new_parking() -> list[ComputedValue]:
+    """New parking lots with chargers over all new parking lots [%]."""
+    coverage = rules.parking_lots_equipped(charging_rows())
+    return _share(coverage.share_pct, "%", _SITE_SOURCE, _sites_synthetic())

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from carbonpeak.web.renewables import views
+
+app_name = "renewables"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("import/", views.import_files, name="import"),
+]

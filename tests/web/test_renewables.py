@@ -1,0 +1,238 @@
+"""PV installation and charging site registries: imports, the plan's rules on hand-made registries, the
+tracking registry's computed indicators, the pages and the upload checks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from carbonpeak.cli import main
+from carbonpeak.data import REFERENCE_PLAN
+from carbonpeak.io.renewables import read_charging_file, read_pv_file
+from carbonpeak.web.buildings.models import Building
+from carbonpeak.web.renewables import selectors, services
+from carbonpeak.web.renewables.models import ChargingSite, PvInstallation
+from carbonpeak.web.tracking import registry
+
+pytestmark = pytest.mark.django_db
+
+PV_CSV = (
+    "id,building_id,capacity_kwp,kind,commissioned,storage_kwh,owner\n"
+    "PV-G1,G1,100,rooftop,2023-06-01,0,区机管局\n"  # 100 kWp / 0.2 kWp/m² = 500 m² of G1's 1000 m²
+    "PV-H1,H1,20,bipv,2021-03-01,,\n"  # 100 m² of H1's 500 m² = 20 % < 30 %
+    "PV-F1,F1,300,rooftop,2019-01-01,,\n"  # before 2021: covers F1 but is not new capacity
+    "PV-S1,S1,50,carport,2025-12-31,,\n"  # carport: new capacity, no roof coverage
+)
+SITES_CSV = (
+    "id,name,building_id,parking_lot,site_kind,access,commissioned,parking_spaces,fast_count,slow_count,"
+    "fast_kw,slow_kw\n"
+    "C1,办公楼,G1,,office,dedicated,2022-05-01,100,6,14,60,7\n"  # 20 %, 30 % fast: complies
+    "C2,医院,H1,,public_facility,public,2024-01-01,100,5,5,60,7\n"  # 10 % < 15 %
+    "L1,停车场一,,滨江停车场,parking_lot,public,2021-07-01,200,10,30,60,7\n"
+    "L2,停车场二,,大学路停车场,parking_lot,public,2025-02-01,80,0,0,,\n"  # no chargers
+    "T1,出租车示范站,,国和路,taxi_station,dedicated,2024-09-01,30,12,0,120,\n"
+)
+
+
+def building(code: str, use: str, public: bool, roof_m2: float | None, year: int) -> Building:
+    return Building.objects.create(
+        code=code,
+        name=f"测试 {code}",
+        primary_use=use,
+        public_institution=public,
+        floor_area_m2=10_000,
+        roof_area_m2=roof_m2,
+        year_built=year,
+        lat=31.28,
+        lon=121.52,
+    )
+
+
+@pytest.fixture
+def district(db):
+    building("G1", "government_office", True, 1000.0, 2023)
+    building("S1", "school_university", True, 2000.0, 2010)
+    building("F1", "industrial", False, 4000.0, 2000)
+    building("H1", "hospital", True, 500.0, 2024)
+    building("O1", "commercial_office", False, 800.0, 2015)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def registries(district, tmp_path):
+    assert main(["pv", "import", str(write(tmp_path, "pv.csv", PV_CSV))]) == 0
+    assert main(["chargers", "import", str(write(tmp_path, "sites.csv", SITES_CSV))]) == 0
+
+
+def test_cli_imports_are_idempotent(district, tmp_path, capsys):
+    path = write(tmp_path, "pv.csv", PV_CSV)
+    assert main(["pv", "import", str(path)]) == 0
+    assert "4 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+    assert main(["pv", "import", str(path)]) == 0
+    assert "0 created, 0 updated, 4 unchanged" in capsys.readouterr().out
+    assert PvInstallation.objects.count() == 4
+    assert PvInstallation.objects.get(code="PV-G1").building.code == "G1"
+    sites = write(tmp_path, "sites.csv", SITES_CSV)
+    assert main(["chargers", "import", str(sites)]) == 0
+    assert main(["chargers", "import", str(sites)]) == 0
+    assert "0 created, 0 updated, 5 unchanged" in capsys.readouterr().out
+    lot = ChargingSite.objects.get(code="L1")
+    assert (lot.building, lot.parking_lot, lot.fast_count, lot.slow_count) == (None, "滨江停车场", 10, 30)
+
+
+def test_a_bad_row_rejects_the_whole_file_naming_file_row_and_field(district, tmp_path, capsys):
+    text = PV_CSV + "PV-X,G1,abc,rooftop,2023-01-01,,\n"
+    assert main(["pv", "import", str(write(tmp_path, "pv.csv", text))]) == 1
+    assert "pv.csv, row 6: field capacity_kwp: 'abc' is not a number" in capsys.readouterr().err
+    assert PvInstallation.objects.count() == 0
+    unknown = PV_CSV + "PV-X,NOPE,10,rooftop,2023-01-01,,\n"
+    assert main(["pv", "import", str(write(tmp_path, "pv2.csv", unknown))]) == 1
+    assert "pv2.csv, row 6: field building_id: unknown building 'NOPE'" in capsys.readouterr().err
+    assert PvInstallation.objects.count() == 0
+    bad_site = SITES_CSV + "X1,坏,,,office,private,2023-01-01,,,,,\n"
+    assert main(["chargers", "import", str(write(tmp_path, "sites.csv", bad_site))]) == 1
+    assert "sites.csv, row 7: field access: 'private' must be one of" in capsys.readouterr().err
+    assert ChargingSite.objects.count() == 0
+
+
+def test_coverage_and_compliance_match_hand_calculations(registries):
+    summary = selectors.renewables_summary()
+    # coverage scope: G1, S1, H1 (public institutions), F1 (industrial); covered: G1, H1, F1 → 75 %
+    assert (summary["coverage"].count, summary["coverage"].total) == (3, 4)
+    progress = {p.key: p for p in summary["progress"]}
+    # new capacity 2021–2025: 100 + 20 + 50 = 170 kW of 29,000 kW
+    assert progress["pv_capacity_added"].value == pytest.approx(170.0)
+    assert progress["pv_capacity_added"].percent == pytest.approx(100 * 170 / 29_000)
+    # chargers 2021–2025: C1 20 + C2 10 + L1 40 + L2 0 + T1 12 = 82 of 1,800
+    assert progress["public_dedicated_chargers_added"].value == 82
+    assert progress["pv_roof_coverage"].value == pytest.approx(75.0)
+    assert progress["taxi_demo_stations_added"].value == 1
+    assert [(c["code"], c["required_pct"]) for c in summary["failing_buildings"]] == [("H1", 30.0)]
+    assert summary["failing_buildings"][0]["share_pct"] == pytest.approx(20.0)
+    assert [c["code"] for c in summary["failing_sites"]] == ["C2"]
+    assert (summary["lots"].count, summary["lots"].total) == (1, 2)
+    assert summary["fast"].share_pct == pytest.approx(100 * 11 / 30)
+    assert summary["synthetic"] is False
+
+
+def test_indicators_appear_through_the_tracking_registry(registries, capsys):
+    values = registry.computed_values()
+    pv = values["pv_capacity_added"]
+    assert [(v.year, v.value, v.unit) for v in pv] == [
+        (2021, 0.002, "万kW"),
+        (2023, 0.01, "万kW"),
+        (2025, 0.005, "万kW"),
+    ]
+    assert [(v.year, v.value) for v in values["public_dedicated_chargers_added"]] == [
+        (2021, 40.0),
+        (2022, 20.0),
+        (2024, 22.0),  # C2 10 + T1 12
+        (2025, 0.0),
+    ]
+    # coverage at each year end: F1 (2019) and H1 (2021) of 4 → 50 %; G1 from 2023 → 75 %
+    assert [(v.year, v.value) for v in values["pv_roof_coverage"]] == [
+        (2021, 50.0),
+        (2022, 50.0),
+        (2023, 75.0),
+        (2024, 75.0),
+        (2025, 75.0),
+    ]
+    assert values["pv_roof_area_share_new_buildings"][-1].value == pytest.approx(20.0)
+    assert values["charger_space_share_new_offices"][-1].value == pytest.approx(10.0)
+    assert values["charger_equipped_share_new_parking"][-1].value == pytest.approx(50.0)
+    assert [(v.year, v.value) for v in values["taxi_demo_stations_added"]] == [(2024, 1.0)]
+    assert all(not v.synthetic for vs in values.values() for v in vs if v.source.endswith("registry"))
+    assert main(["plan", "load", str(REFERENCE_PLAN)]) == 0
+    capsys.readouterr()
+    assert main(["indicators", "status", "--format", "json", "--as-of", "2026-06-30"]) == 0
+    rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    assert rows["pv_capacity_added_14th"]["latest_value"] == pytest.approx(0.017)
+    assert rows["pv_capacity_added_14th"]["status"] == "off_track"
+    assert rows["public_dedicated_chargers_14th"]["latest_value"] == pytest.approx(82.0)
+    assert rows["chargers_new_parking_lots"]["latest_value"] == pytest.approx(50.0)
+
+
+def test_demo_data_is_synthetic_and_reloading_changes_nothing(db):
+    uses = ["government_office", "industrial", "commercial_office", "hospital", "shopping_mall"]
+    for n in range(40):
+        building(f"YP{n:04d}", uses[n % 5], n % 5 in (0, 3), None, 2000 + n % 25)
+    Building.objects.update(synthetic=True)
+    first = services.renewables_demo_load(seed=7)
+    pv_count, site_count = PvInstallation.objects.count(), ChargingSite.objects.count()
+    assert pv_count > 0
+    assert site_count > 1
+    assert f"{pv_count} PV installations ({pv_count} new)" in first
+    before = sorted(PvInstallation.objects.values_list("code", "capacity_kwp", "commissioned"))
+    again = services.renewables_demo_load(seed=7)
+    assert f"({pv_count} new)" not in again
+    assert again.count("(0 new)") == 2
+    assert sorted(PvInstallation.objects.values_list("code", "capacity_kwp", "commissioned")) == before
+    assert ChargingSite.objects.count() == site_count
+    assert ChargingSite.objects.filter(site_kind="taxi_station").count() == 1
+    assert not PvInstallation.objects.filter(synthetic=False).exists()
+    assert not ChargingSite.objects.filter(synthetic=False).exists()
+    assert selectors.synthetic_data()
+    assert all(v.synthetic for v in registry.computed_values()["taxi_demo_stations_added"])
+
+
+def test_pages_need_login(client, unit_user, registries):
+    for name in ("renewables:overview", "renewables:import"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+    client.force_login(unit_user)
+    assert client.get(reverse("renewables:overview")).status_code == 200
+    assert client.get(reverse("renewables:import")).status_code == 403  # no import permission
+
+
+def test_overview_shows_progress_failures_map_and_tables(client, office_admin, registries):
+    client.force_login(office_admin)
+    page = client.get(reverse("renewables:overview")).content.decode()
+    assert 'data-indicator="pv_capacity_added"' in page
+    assert '<tr data-building="H1">' in page
+    assert '<tr data-site="C2">' in page
+    assert 'id="renewables-map"' in page
+    points = page.split('id="renewables-points" type="application/json">')[1].split("</script>")[0]
+    assert {(p["layer"], p["id"]) for p in json.loads(points)} >= {("pv", "PV-G1"), ("chargers", "C1")}
+    assert 'data-pv="PV-F1"' in page
+
+
+def test_upload_checks_type_size_and_rows(client, office_admin, district, settings):
+    client.force_login(office_admin)
+    url = reverse("renewables:import")
+    bad_type = client.post(url, {"kind": "pv", "file": SimpleUploadedFile("pv.txt", b"id\n")})
+    assert bad_type.status_code == 400
+    assert "only .csv and .xlsx files are accepted" in bad_type.content.decode()
+    fake = client.post(url, {"kind": "pv", "file": SimpleUploadedFile("pv.xlsx", b"not a zip")})
+    assert "is not an Excel workbook" in fake.content.decode()
+    settings.MAX_UPLOAD_MB = 0
+    big = client.post(url, {"kind": "pv", "file": SimpleUploadedFile("pv.csv", PV_CSV.encode())})
+    assert "over the 0 MB limit" in big.content.decode()
+    settings.MAX_UPLOAD_MB = 5
+    bad = PV_CSV + "PV-X,G1,10,roof,2023-01-01,,\n"
+    rejected = client.post(url, {"kind": "pv", "file": SimpleUploadedFile("pv.csv", bad.encode())})
+    assert rejected.status_code == 400
+    assert "pv.csv, row 6: field kind: &#x27;roof&#x27; must be one of" in rejected.content.decode()
+    assert PvInstallation.objects.count() == 0
+    ok = client.post(url, {"kind": "chargers", "file": SimpleUploadedFile("s.csv", SITES_CSV.encode())})
+    assert ok.status_code == 302
+    assert ChargingSite.objects.count() == 5
+
+
+def test_readers_and_services_agree(district):
+    parsed = read_pv_file(Path("pv.csv"), PV_CSV.encode())
+    outcome = services.pv_installations_import(rows=parsed.rows, label="pv.csv")
+    assert (outcome.created, outcome.errors) == (4, [])
+    sites = read_charging_file(Path("s.csv"), SITES_CSV.encode())
+    assert services.charging_sites_import(rows=sites.rows).created == 5
+    assert selectors.charging_rows()[0].commissioned == date(2022, 5, 1)
