@@ -236,3 +236,29 @@ def test_readers_and_services_agree(district):
     sites = read_charging_file(Path("s.csv"), SITES_CSV.encode())
     assert services.charging_sites_import(rows=sites.rows).created == 5
     assert selectors.charging_rows()[0].commissioned == date(2022, 5, 1)
+
+
+def test_each_buildings_rooftop_potential_on_the_default_weather(db, client, django_user_model):
+    building("POT1", "commercial_office", False, 2_000.0, 2010)
+    building("POT2", "industrial", False, 1_000.0, 2010)
+    building("NOROOF", "hotel", False, None, 2010)
+    result = selectors.building_potentials()
+    rows = {r["code"]: r for r in result["rows"]}
+    assert set(rows) == {"POT1", "POT2"}  # a building without a roof area has no potential
+    # flat roofs: usable = roof x share (office 0.55, industrial 0.70); kWp = usable x 0.5 cover x 0.20 kWp/m²
+    assert rows["POT1"]["usable_area_m2"] == pytest.approx(1_100.0)
+    assert rows["POT1"]["capacity_kwp"] == pytest.approx(110.0)
+    assert rows["POT2"]["capacity_kwp"] == pytest.approx(70.0)
+    assert [r["code"] for r in result["rows"]] == ["POT1", "POT2"]  # largest capacity first
+    # same weather and orientation: the same specific yield, and annual yield = capacity x specific yield
+    assert rows["POT1"]["specific_yield_kwh_per_kwp"] == pytest.approx(
+        rows["POT2"]["specific_yield_kwh_per_kwp"]
+    )
+    assert rows["POT1"]["annual_kwh"] == pytest.approx(110.0 * rows["POT1"]["specific_yield_kwh_per_kwp"])
+    assert 900 <= rows["POT1"]["specific_yield_kwh_per_kwp"] <= 1_250  # the range in docs/pv.md [R]
+    assert result["weather"] == "synthetic"
+    user = django_user_model.objects.create_user("viewer", password="viewer-pass-2026")
+    client.force_login(user)
+    html = client.get("/renewables/").content.decode()
+    assert 'id="pv-potential"' in html
+    assert 'data-building="POT1"' in html

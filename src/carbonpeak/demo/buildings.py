@@ -269,6 +269,7 @@ def reference_buildings(
             [round(lon - half_lon, 6), round(lat - half_lat, 6)],
         ]
         building["footprint"] = {"type": "Polygon", "coordinates": [ring]}
+        building["roof_area_m2"] = round(side_m * side_m, 1)  # the roof is the footprint [m²]
     for meter in meters:  # faults: gaps and spikes on interval meters
         if meter.row["kind"] != "interval":
             continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -136,3 +137,58 @@ def map_points() -> list[dict[str, Any]]:
             }
         )
     return points
+
+
+def building_potentials(*, limit: int = 500) -> dict[str, Any]:
+    """Each building's rooftop PV potential: usable roof, capacity and annual yield on the default weather.
+
+    Buildings with a recorded roof area and coordinates, largest capacity first (at most ``limit``). The
+    yield uses the synthetic Shanghai typical year (:func:`carbonpeak.io.weather.default_weather`, labelled
+    synthetic) and each roof type's default orientation; see docs/pv.md for the assumptions.
+    """
+    import numpy as np
+
+    from carbonpeak.core.pv.potential import default_orientation, rooftop_potential
+    from carbonpeak.core.pv.yield_ import building_yield
+
+    rows = list(
+        Building.objects.filter(roof_area_m2__gt=0, lat__isnull=False, lon__isnull=False)
+        .order_by("code")
+        .values("code", "name", "primary_use", "roof_area_m2", "synthetic")
+    )
+    if not rows:
+        return {"rows": [], "weather": None}
+    weather = _default_weather()
+    roof_types = ["flat"] * len(rows)
+    roof_m2 = [float(r["roof_area_m2"] or 0.0) for r in rows]  # the query keeps roofs > 0 only
+    potential = rooftop_potential(roof_m2, [r["primary_use"] for r in rows], roof_types)
+    tilt, azimuth = default_orientation(roof_types)
+    result = building_yield(
+        weather.data,
+        weather.latitude_deg,
+        weather.longitude_deg,
+        weather.altitude_m,
+        potential.capacity_kwp,
+        tilt,
+        azimuth,
+    )
+    order = np.argsort(-np.asarray(potential.capacity_kwp), kind="stable")[:limit]
+    out = [
+        rows[k]
+        | {
+            "usable_area_m2": float(potential.usable_area_m2[k]),
+            "capacity_kwp": float(potential.capacity_kwp[k]),
+            "annual_kwh": float(result.annual_kwh[k]),
+            "specific_yield_kwh_per_kwp": float(result.specific_yield_kwh_per_kwp[k]),
+        }
+        for k in order.tolist()
+    ]
+    return {"rows": out, "weather": weather.source, "total_kwp": float(np.sum(potential.capacity_kwp))}
+
+
+@functools.cache
+def _default_weather() -> Any:
+    """The default (synthetic) Shanghai typical year, built once per process."""
+    from carbonpeak.io.weather import default_weather
+
+    return default_weather()

@@ -26,6 +26,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context["points"] = selectors.map_points()
     context["installations"] = PvInstallation.objects.select_related("building")
     context["sites"] = ChargingSite.objects.select_related("building")
+    context["potentials"] = selectors.building_potentials()
     return render(request, "renewables/overview.html", context)
 
 
