@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from carbonpeak import __version__
 from carbonpeak.core.errors import CarbonpeakError
@@ -412,30 +412,46 @@ def cmd_inventory_compute(args: argparse.Namespace) -> int:
     return 0
 
 
-def _registry_import(path: Path, kind: str) -> int:
-    from carbonpeak.io.buildings import read_buildings_file, read_meters_file
-    from carbonpeak.web.buildings.services import buildings_import, meters_import
+def _import_file(path: Path, read: Any, store: Any, summary: Any) -> int:
+    """Read a file (all rows or none), store its rows, then print the summary or every error (exit 1).
 
+    ``read(path)`` returns parsed rows with ``errors``; ``store(parsed)`` returns an outcome with ``errors``;
+    ``summary(parsed, outcome)`` returns the lines to print.
+    """
     if not path.is_file():
         return _fail(f"{path}: no such file")
-    parsed = (read_buildings_file if kind == "buildings" else read_meters_file)(path)
+    parsed = read(path)
     errors = parsed.errors
     if not errors:
-        outcome = (
-            buildings_import(rows=parsed.rows, columns=parsed.columns)
-            if kind == "buildings"
-            else meters_import(rows=parsed.rows, label=path.name)
-        )
+        outcome = store(parsed)
         errors = outcome.errors
     if errors:
         for error in errors:
             print(f"carbonpeak: error: {error}", file=sys.stderr)
         return 1
-    print(f"{kind}: {outcome.created} created, {outcome.updated} updated ({path.name})")
-    if outcome.recomputed:
-        changed = ", ".join(outcome.recomputed)
-        print(f"recomputed consumption and rollups of {changed} (kind or scaling changed)")
+    for line in summary(parsed, outcome):
+        print(line)
     return 0
+
+
+def _registry_import(path: Path, kind: str) -> int:
+    from carbonpeak.io.buildings import read_buildings_file, read_meters_file
+    from carbonpeak.web.buildings.services import buildings_import, meters_import
+
+    def store(parsed: Any) -> Any:
+        if kind == "buildings":
+            return buildings_import(rows=parsed.rows, columns=parsed.columns)
+        return meters_import(rows=parsed.rows, label=path.name)
+
+    def summary(parsed: Any, outcome: Any) -> list[str]:
+        lines = [f"{kind}: {outcome.created} created, {outcome.updated} updated ({path.name})"]
+        if outcome.recomputed:
+            changed = ", ".join(outcome.recomputed)
+            lines.append(f"recomputed consumption and rollups of {changed} (kind or scaling changed)")
+        return lines
+
+    read = read_buildings_file if kind == "buildings" else read_meters_file
+    return _import_file(path, read, store, summary)
 
 
 def cmd_buildings_import(args: argparse.Namespace) -> int:
@@ -456,23 +472,16 @@ def _renewables_import(path: Path, kind: str) -> int:
     from carbonpeak.io.renewables import read_charging_file, read_pv_file
     from carbonpeak.web.renewables.services import charging_sites_import, pv_installations_import
 
-    if not path.is_file():
-        return _fail(f"{path}: no such file")
-    parsed = (read_pv_file if kind == "pv" else read_charging_file)(path)
-    errors = parsed.errors
-    if not errors:
-        store = pv_installations_import if kind == "pv" else charging_sites_import
-        outcome = store(rows=parsed.rows, label=path.name)
-        errors = outcome.errors
-    if errors:
-        for error in errors:
-            print(f"carbonpeak: error: {error}", file=sys.stderr)
-        return 1
-    print(
-        f"{'PV installations' if kind == 'pv' else 'charging sites'}: {outcome.created} created, "
-        f"{outcome.updated} updated, {outcome.unchanged} unchanged ({path.name})"
+    store = pv_installations_import if kind == "pv" else charging_sites_import
+    what = "PV installations" if kind == "pv" else "charging sites"
+    return _import_file(
+        path,
+        read_pv_file if kind == "pv" else read_charging_file,
+        lambda parsed: store(rows=parsed.rows, label=path.name),
+        lambda parsed, o: [
+            f"{what}: {o.created} created, {o.updated} updated, {o.unchanged} unchanged ({path.name})"
+        ],
     )
-    return 0
 
 
 def cmd_pv_import(args: argparse.Namespace) -> int:
@@ -497,16 +506,12 @@ def cmd_weather_import(args: argparse.Namespace) -> int:
     from carbonpeak.web.buildings.services import degree_days_import
 
     path = Path(args.file)
-    if not path.is_file():
-        return _fail(f"{path}: no such file")
-    parsed = read_degree_days_file(path)
-    errors = parsed.errors or degree_days_import(rows=parsed.rows, label=path.name).errors
-    if errors:
-        for error in errors:
-            print(f"carbonpeak: error: {error}", file=sys.stderr)
-        return 1
-    print(f"degree-days: {len(parsed.rows)} months read ({path.name})")
-    return 0
+    return _import_file(
+        path,
+        read_degree_days_file,
+        lambda parsed: degree_days_import(rows=parsed.rows, label=path.name),
+        lambda parsed, _: [f"degree-days: {len(parsed.rows)} months read ({path.name})"],
+    )
 
 
 def cmd_readings_import(args: argparse.Namespace) -> int:

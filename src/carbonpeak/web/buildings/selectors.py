@@ -249,31 +249,38 @@ def metrics_for_year(
     return out
 
 
-def _meter_total(meter: Meter, start: datetime, end: datetime, unit: str, depth: int = 0) -> float:
+def _physical_terms(meter: Meter, depth: int = 0) -> list[tuple[int, Meter]]:
+    """A meter as signed physical meters: itself, or a virtual meter's members resolved (up to 5 levels)."""
+    if not meter.virtual:
+        return [(1, meter)]
+    if depth >= 5:
+        raise ValueError(f"virtual meter {meter.code} nests too deep (a cycle?)")
+    members = {m.code: m for m in Meter.objects.filter(code__in=[t["meter"] for t in meter.virtual])}
+    return [
+        (term["sign"] * sign, physical)
+        for term in meter.virtual
+        if term["meter"] in members
+        for sign, physical in _physical_terms(members[term["meter"]], depth + 1)
+    ]
+
+
+def _meter_total(meter: Meter, start: datetime, end: datetime, unit: str) -> float:
     """A meter's consumption between two times (monthly rollups), converted to ``unit``.
 
-    A virtual meter is the signed sum of its members (which may be virtual themselves, up to 5 levels).
+    A virtual meter is the signed sum of its members (which may be virtual themselves).
     """
     from carbonpeak.core.units import convert
 
-    if meter.virtual:
-        if depth >= 5:
-            raise ValueError(f"virtual meter {meter.code} nests too deep (a cycle?)")
-        members = {m.code: m for m in Meter.objects.filter(code__in=[t["meter"] for t in meter.virtual])}
-        return float(
-            sum(
-                t["sign"] * _meter_total(members[t["meter"]], start, end, unit, depth + 1)
-                for t in meter.virtual
-                if t["meter"] in members
-            )
+    total = 0.0
+    for sign, physical in _physical_terms(meter):
+        consumption = (
+            MeterRollup.objects.filter(
+                meter=physical, period=MeterRollup.MONTH, start__gte=start, start__lt=end
+            ).aggregate(s=Sum("consumption"))["s"]
+            or 0.0
         )
-    total = (
-        MeterRollup.objects.filter(
-            meter=meter, period=MeterRollup.MONTH, start__gte=start, start__lt=end
-        ).aggregate(s=Sum("consumption"))["s"]
-        or 0.0
-    )
-    return convert(total, meter.unit, unit)
+        total += sign * convert(consumption, physical.unit, unit)
+    return total
 
 
 def meter_year_totals(building: Building, year: int) -> dict[str, float]:
@@ -338,30 +345,17 @@ def hourly_profile(building: Building, *, days: int = 7, end: datetime | None = 
     }
 
 
-def _virtual_hourly(
-    meter: Meter, hours: list[datetime], begin: datetime, stop: datetime, depth: int = 0
-) -> list[float]:
+def _virtual_hourly(meter: Meter, hours: list[datetime], begin: datetime, stop: datetime) -> list[float]:
     """A virtual meter's hourly consumption: the signed sum of its members' hourly rollups."""
-    if depth >= 5:
-        raise ValueError(f"virtual meter {meter.code} nests too deep (a cycle?)")
     index = {h: i for i, h in enumerate(hours)}
     out = [0.0] * len(hours)
-    members = {m.code: m for m in Meter.objects.filter(code__in=[t["meter"] for t in meter.virtual])}
-    for term in meter.virtual:
-        member = members.get(term["meter"])
-        if member is None:
-            continue
-        if member.virtual:
-            values = _virtual_hourly(member, hours, begin, stop, depth + 1)
-        else:
-            values = [0.0] * len(hours)
-            rows = MeterRollup.objects.filter(
-                meter=member, period=MeterRollup.HOUR, start__gte=begin, start__lt=stop
-            ).values_list("start", "consumption")
-            for start, consumption in rows:
-                if start in index:
-                    values[index[start]] = consumption
-        out = [o + term["sign"] * v for o, v in zip(out, values, strict=True)]
+    for sign, physical in _physical_terms(meter):
+        rows = MeterRollup.objects.filter(
+            meter=physical, period=MeterRollup.HOUR, start__gte=begin, start__lt=stop
+        ).values_list("start", "consumption")
+        for start, consumption in rows:
+            if start in index:
+                out[index[start]] += sign * consumption
     return out
 
 

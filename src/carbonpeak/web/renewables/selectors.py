@@ -149,7 +149,6 @@ def building_potentials(*, limit: int = 500) -> dict[str, Any]:
     import numpy as np
 
     from carbonpeak.core.pv.potential import default_orientation, rooftop_potential
-    from carbonpeak.core.pv.yield_ import building_yield
 
     rows = list(
         Building.objects.filter(roof_area_m2__gt=0, lat__isnull=False, lon__isnull=False)
@@ -158,32 +157,46 @@ def building_potentials(*, limit: int = 500) -> dict[str, Any]:
     )
     if not rows:
         return {"rows": [], "weather": None}
-    weather = _default_weather()
     roof_types = ["flat"] * len(rows)
     roof_m2 = [float(r["roof_area_m2"] or 0.0) for r in rows]  # the query keeps roofs > 0 only
     potential = rooftop_potential(roof_m2, [r["primary_use"] for r in rows], roof_types)
     tilt, azimuth = default_orientation(roof_types)
-    result = building_yield(
-        weather.data,
-        weather.latitude_deg,
-        weather.longitude_deg,
-        weather.altitude_m,
-        potential.capacity_kwp,
-        tilt,
-        azimuth,
-    )
+    specific = np.array([_specific_yield(float(t), float(a)) for t, a in zip(tilt, azimuth, strict=True)])
+    annual = np.asarray(potential.capacity_kwp) * specific  # yield is linear in capacity
     order = np.argsort(-np.asarray(potential.capacity_kwp), kind="stable")[:limit]
     out = [
         rows[k]
         | {
             "usable_area_m2": float(potential.usable_area_m2[k]),
             "capacity_kwp": float(potential.capacity_kwp[k]),
-            "annual_kwh": float(result.annual_kwh[k]),
-            "specific_yield_kwh_per_kwp": float(result.specific_yield_kwh_per_kwp[k]),
+            "annual_kwh": float(annual[k]),
+            "specific_yield_kwh_per_kwp": float(specific[k]),
         }
         for k in order.tolist()
     ]
-    return {"rows": out, "weather": weather.source, "total_kwp": float(np.sum(potential.capacity_kwp))}
+    return {
+        "rows": out,
+        "weather": _default_weather().source,
+        "total_kwp": float(np.sum(potential.capacity_kwp)),
+    }
+
+
+@functools.cache
+def _specific_yield(tilt_deg: float, azimuth_deg: float) -> float:
+    """Annual yield of 1 kWp [kWh/kWp] at an orientation on the default weather, computed once per process."""
+    from carbonpeak.core.pv.yield_ import building_yield
+
+    weather = _default_weather()
+    result = building_yield(
+        weather.data,
+        weather.latitude_deg,
+        weather.longitude_deg,
+        weather.altitude_m,
+        [1.0],
+        [tilt_deg],
+        [azimuth_deg],
+    )
+    return float(result.specific_yield_kwh_per_kwp[0])
 
 
 @functools.cache
