@@ -212,7 +212,7 @@ def _demo_buildings(count: int, seed: int) -> str:
     import pandas as pd
 
     from carbonpeak.demo.buildings import reference_buildings, reference_degree_days
-    from carbonpeak.io.buildings import ReadingColumns
+    from carbonpeak.io.readings import ReadingColumns
     from carbonpeak.web.buildings.models import Building
     from carbonpeak.web.buildings.services import (
         buildings_import,
@@ -247,7 +247,7 @@ def _demo_buildings(count: int, seed: int) -> str:
         raise SystemExit(_fail(f"synthetic meters rejected: {outcome.errors[0]}"))
     accepted = quarantined = 0
     for meter in meters:
-        columns = ReadingColumns(
+        columns = ReadingColumns.from_meter_ids(
             [meter.row["id"]] * len(meter.values),
             pd.DatetimeIndex(meter.stamps).as_unit("ns").asi8,
             np.asarray(meter.values, dtype=float),
@@ -518,16 +518,14 @@ def cmd_readings_import(args: argparse.Namespace) -> int:
     """Import readings (idempotent); unusable readings are quarantined with their reason."""
     _django()
     _require_migrated()
-    from carbonpeak.io.buildings import read_readings_file
-    from carbonpeak.web.buildings.services import readings_ingest
+    from carbonpeak.web.buildings.services import readings_file_import
 
     path = Path(args.file)
     if not path.is_file():
         return _fail(f"{path}: no such file")
-    readings, problem = read_readings_file(path)
-    if problem is not None:
-        return _fail(str(problem))
-    result = readings_ingest(readings=readings, source="file")
+    result, errors = readings_file_import(path=path)
+    if errors:
+        return _fail(errors[0])
     print(
         f"{path.name}: {result.received} received, {result.accepted} accepted, "
         f"{result.duplicates} duplicates, "

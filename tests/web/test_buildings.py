@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from carbonpeak.io.buildings import RawReading, read_buildings_file, read_meters_file, read_readings_file
+from carbonpeak.io.buildings import read_buildings_file, read_meters_file
+from carbonpeak.io.readings import RawReading, read_readings_file
 from carbonpeak.web.buildings import selectors, services
 from carbonpeak.web.buildings.models import MeterRollup, QuarantinedReading, Reading
 

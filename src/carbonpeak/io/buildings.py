@@ -1,27 +1,22 @@
 """Building registry, meter and reading files (CSV or Excel).
 
 Registry and meter files are validated row by row and imported whole or not at all. Reading files are
-different: every reading that cannot be used (bad timestamp, non-numeric value) is kept as a *raw reading*
-with its problem, so the ingest service quarantines it with the reason. Nothing is dropped.
+read by :mod:`carbonpeak.io.readings`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import numpy as np
-
 from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES
 from carbonpeak.core.errors import UnitError
 from carbonpeak.core.units import dimension_name
-from carbonpeak.io.tabular import ParsedRows, RowError, cell_text, parse_rows, read_tables
+from carbonpeak.io.tabular import ParsedRows, RowError, parse_rows
 from carbonpeak.specs.reference import PRIMARY_USES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -313,129 +308,3 @@ def read_buildings_file(path: Path, content: bytes | None = None) -> Parsed:
 def read_meters_file(path: Path, content: bytes | None = None) -> Parsed:
     """Read and validate a meter file (columns ``id, building_id, energy_class, unit`` + optional)."""
     return parse_rows(path, content, METER_REQUIRED, METER_OPTIONAL, parse_meter_row)
-
-
-@dataclass(frozen=True, slots=True)
-class RawReading:
-    """A reading as received: parsed where possible, with the problem that stops it otherwise."""
-
-    meter: str
-    timestamp: datetime | None
-    value: float | None
-    raw: str
-    row: int
-    problem: str = ""
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-@dataclass
-class ReadingColumns:
-    """Readings as columns, for bulk ingest: one entry per reading, in the order received.
-
-    ``ts_ns`` holds UTC nanoseconds since the epoch and ``value`` the parsed number. A reading that could not
-    be parsed has an entry in ``problems`` (index to ``(raw text, reason)``); its ``ts_ns`` and ``value``
-    are then ignored, and ``ts_ns`` is the minimum int64 when the time itself is unknown.
-    """
-
-    meter: list[str]
-    ts_ns: np.ndarray
-    value: np.ndarray
-    problems: dict[int, tuple[str, str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        if not len(self.meter) == len(self.ts_ns) == len(self.value):
-            raise ValueError("meter, ts_ns and value must have the same length")
-
-    def __len__(self) -> int:
-        return len(self.meter)
-
-    @classmethod
-    def from_raw(cls, readings: Iterable[RawReading]) -> ReadingColumns:
-        """Columns from parsed single readings (the HTTP, MQTT and file paths)."""
-        items = list(readings)
-        unknown = np.iinfo(np.int64).min
-        stamps = [
-            unknown if r.timestamp is None else (r.timestamp - _EPOCH) // _MICROSECOND * 1000 for r in items
-        ]
-        values = [math.nan if r.value is None else r.value for r in items]
-        problems = {k: (r.raw, r.problem) for k, r in enumerate(items) if r.problem}
-        return cls(
-            [r.meter for r in items],
-            np.array(stamps, dtype=np.int64),
-            np.array(values, dtype=float),
-            problems,
-        )
-
-
-def parse_timestamp(raw: Any) -> datetime:
-    """A timestamp from text or an Excel cell; naive times are Asia/Shanghai."""
-    if isinstance(raw, datetime):
-        moment = raw
-    else:
-        text = str(raw).strip().replace("/", "-")
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
-
-
-def _reading(meter: str, stamp: Any, value: Any, row: int) -> RawReading:
-    raw = "" if value is None else str(value).strip()
-    try:
-        moment = parse_timestamp(stamp)
-    except (ValueError, TypeError):
-        return RawReading(meter, None, None, raw, row, f"'{stamp}' is not a timestamp")
-    try:
-        number = float(raw.replace(",", "")) if isinstance(value, str) or value is None else float(value)
-        if not math.isfinite(number):
-            raise ValueError
-    except ValueError:
-        return RawReading(meter, moment, None, raw, row, f"'{raw}' is not a number")
-    return RawReading(meter, moment, number, raw, row)
-
-
-def read_readings_file(path: Path, content: bytes | None = None) -> tuple[list[RawReading], RowError | None]:
-    """Read readings in long format (``meter_id, timestamp, value``) or wide (``timestamp, <meter ids>...``).
-
-    Returns every reading, each parsed or carrying its problem, or the error that makes the file unreadable.
-    """
-    tables, problem = read_tables(path, content)
-    if problem is not None:
-        return [], problem
-    table = next(iter(tables.values()), [])
-    if not table:
-        return [], RowError(path.name, None, (("", "has no data rows"),))
-    header = [cell_text(h) for h in table[0]]
-    readings: list[RawReading] = []
-    if header[:3] == ["meter_id", "timestamp", "value"] or set(header) == {"meter_id", "timestamp", "value"}:
-        at = {name: header.index(name) for name in ("meter_id", "timestamp", "value")}
-        for number, cells in enumerate(table[1:], start=2):
-            cells = list(cells) + [None] * (len(header) - len(cells))
-            if not any(c not in (None, "") for c in cells):
-                continue
-            meter = cell_text(cells[at["meter_id"]])
-            readings.append(_reading(meter, cells[at["timestamp"]], cells[at["value"]], number))
-        return readings, None
-    if header and header[0] == "timestamp" and len(header) > 1:
-        meters = header[1:]
-        for number, cells in enumerate(table[1:], start=2):
-            cells = list(cells) + [None] * (len(header) - len(cells))
-            if not any(c not in (None, "") for c in cells):
-                continue
-            for meter, value in zip(meters, cells[1:], strict=False):
-                if value in (None, ""):
-                    continue  # an empty cell in wide format is no reading, not a zero
-                readings.append(_reading(meter, cells[0], value, number))
-        return readings, None
-    return [], RowError(
-        path.name,
-        1,
-        (
-            (
-                "",
-                "columns must be meter_id, timestamp, value (long format) or "
-                "timestamp followed by meter ids (wide format)",
-            ),
-        ),
-    )

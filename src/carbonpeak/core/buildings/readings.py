@@ -61,8 +61,8 @@ class Checked:
 
 
 def spikes_median_multiple(
-    values: Sequence[float], *, factor: float = 10.0, window: float = 96
-) -> list[bool]:
+    values: Sequence[float] | np.ndarray, *, factor: float = 10.0, window: float = 96
+) -> np.ndarray:
     """Flag values above ``factor`` times the median of the preceding ``window`` positive values.
 
     The trailing median (pandas' rolling median) ignores zeros, since an idle meter has no scale, and
@@ -77,6 +77,11 @@ def spikes_median_multiple(
     window : float
         Number of preceding intervals in the median (96 = one day of 15-minute data).
 
+    Returns
+    -------
+    numpy.ndarray of bool
+        ``True`` where the value is a spike.
+
     References
     ----------
     .. [1] Hampel, F. R. (1974). The influence curve and its role in robust estimation. JASA 69(346),
@@ -84,7 +89,7 @@ def spikes_median_multiple(
     """
     data = np.asarray(values, dtype=float)
     if data.size == 0:
-        return []
+        return np.zeros(0, dtype=bool)
     size = int(window)
     if size < 1:
         raise ValueError(f"the spike window must hold at least one interval, not {window}")
@@ -93,8 +98,7 @@ def spikes_median_multiple(
         medians = _trailing_medians(positive, size)
     else:
         medians = pd.Series(positive).rolling(size, min_periods=4).median().shift(1).to_numpy()
-    flags = ~np.isnan(medians) & (data > factor * medians)
-    return [bool(f) for f in flags]
+    return np.asarray(~np.isnan(medians) & (data > factor * medians), dtype=bool)
 
 
 def _trailing_medians(positive: np.ndarray, size: int) -> np.ndarray:
@@ -115,18 +119,20 @@ def _trailing_medians(positive: np.ndarray, size: int) -> np.ndarray:
     return np.where(counts >= 4, medians, np.nan)
 
 
-def spikes_absolute_max(values: Sequence[float], *, limit: float = float("inf")) -> list[bool]:
+def spikes_absolute_max(values: Sequence[float] | np.ndarray, *, limit: float = float("inf")) -> np.ndarray:
     """Flag values above a fixed physical limit (e.g. the meter's rated capacity x interval) [meter unit]."""
-    return [value > limit for value in values]
+    return np.asarray(np.asarray(values, dtype=float) > limit, dtype=bool)
 
 
-SPIKE_RULES: dict[str, Callable[..., list[bool]]] = {
+SPIKE_RULES: dict[str, Callable[..., np.ndarray]] = {
     "median_multiple": spikes_median_multiple,
     "absolute_max": spikes_absolute_max,
 }
 
 
-def detect_spikes(values: Sequence[float], *, rule: str = "median_multiple", **params: float) -> list[bool]:
+def detect_spikes(
+    values: Sequence[float] | np.ndarray, *, rule: str = "median_multiple", **params: float
+) -> np.ndarray:
     """Flag spikes with a named rule (``median_multiple`` or ``absolute_max``); unknown names are refused."""
     try:
         method = SPIKE_RULES[rule]
@@ -141,10 +147,11 @@ class CheckedSeries:
 
     consumption: np.ndarray
     """Interval consumption [meter unit x multiplier]; NaN where the reading is quarantined."""
-    reasons: list[str]
-    """Why each reading was quarantined; empty when accepted."""
-    flags: list[str]
-    """Correction notes on accepted readings (counter reset, rollover, first register reading)."""
+    reasons: dict[int, str]
+    """Why each quarantined reading was quarantined, by position (accepted readings have no entry)."""
+    flags: dict[int, str]
+    """Correction notes on accepted readings (counter reset, rollover, first register reading), by position;
+    most readings have none, so a year of data costs no per-reading Python object."""
 
 
 def _hhmm(ns: int) -> str:
@@ -163,7 +170,7 @@ def check_series(
     future_tolerance_ns: int = 30 * 60 * 10**9,
     spike_rule: str | None = "median_multiple",
     spike_params: dict[str, float] | None = None,
-    history: Sequence[float] = (),
+    history: Sequence[float] | np.ndarray = (),
 ) -> CheckedSeries:
     """Validate one meter's readings, vectorised (the rules are in the module docstring).
 
@@ -187,17 +194,16 @@ def check_series(
         As for :func:`detect_spikes`; ``history`` holds recent stored consumptions, oldest first.
     """
     n = len(values)
-    reasons = [""] * n
-    flags = [""] * n
+    reasons: dict[int, str] = {}
     excluded = np.zeros(n, dtype=bool)
-    for k in np.flatnonzero(~np.isfinite(values)):
+    for k in np.flatnonzero(~np.isfinite(values)).tolist():
         reasons[k] = "value is not a finite number"
         excluded[k] = True
-    for k in np.flatnonzero((timestamps_ns > now_ns + future_tolerance_ns) & ~excluded):
+    for k in np.flatnonzero((timestamps_ns > now_ns + future_tolerance_ns) & ~excluded).tolist():
         reasons[k] = "timestamp is in the future"
         excluded[k] = True
     if not cumulative:
-        for k in np.flatnonzero((values < 0) & ~excluded):
+        for k in np.flatnonzero((values < 0) & ~excluded).tolist():
             reasons[k] = "negative interval value"
             excluded[k] = True
     # A spike leaves the chain and the next register difference is taken from the last accepted reading. Only
@@ -216,10 +222,11 @@ def check_series(
         if not spike_rule:
             break
         accepted = np.flatnonzero(~excluded)
+        past = np.asarray(history, dtype=float)
         marks = detect_spikes(
-            [*history, *consumption[accepted].tolist()], rule=spike_rule, **(spike_params or {})
-        )[len(history) :]
-        spikes = [int(k) for k, mark in zip(accepted, marks, strict=True) if mark]
+            np.concatenate([past, consumption[accepted]]), rule=spike_rule, **(spike_params or {})
+        )[past.size :]
+        spikes = accepted[marks].tolist()
         if not spikes:
             break
         passes += 1
@@ -231,7 +238,7 @@ def check_series(
             consumption[excluded] = np.nan
             break
     consumption[excluded] = np.nan
-    flags = [f if not excluded[k] else "" for k, f in enumerate(chain_flags)]
+    flags = {k: f for k, f in chain_flags.items() if not excluded[k]}
     return CheckedSeries(consumption, reasons, flags)
 
 
@@ -244,11 +251,11 @@ def _consumption(
     multiplier: float,
     previous: tuple[int, float] | None,
     register_max: float | None,
-) -> tuple[np.ndarray, list[str]]:
-    """Interval consumption of the readings not excluded, with correction flags (see the module docstring)."""
+) -> tuple[np.ndarray, dict[int, str]]:
+    """Interval consumption of the readings not excluded, with correction flags by position."""
     n = len(values)
     consumption = np.full(n, np.nan)
-    flags = [""] * n
+    flags: dict[int, str] = {}
     live = np.flatnonzero(~excluded)
     if not cumulative:
         consumption[live] = values[live] * multiplier
@@ -261,8 +268,8 @@ def _consumption(
     before[0] = previous[1] if previous is not None else np.nan
     delta = chain - before
     used = np.where(delta >= 0, delta, np.nan)
-    for j in np.flatnonzero(delta < 0):
-        k = live[j]
+    for j in np.flatnonzero(delta < 0).tolist():
+        k = int(live[j])
         if register_max is not None and before[j] >= (1 - ROLLOVER_BAND) * register_max:
             used[j] = register_max + 1 - before[j] + chain[j]  # the register counts max, then 0
             flags[k] = f"register rollover at {_hhmm(int(timestamps_ns[k]))}, corrected"
@@ -271,7 +278,7 @@ def _consumption(
             flags[k] = f"counter reset at {_hhmm(int(timestamps_ns[k]))}, corrected"
     if previous is None:
         used[0] = 0.0
-        flags[live[0]] = "first register reading: baseline"
+        flags[int(live[0])] = "first register reading: baseline"
     consumption[live] = used * multiplier
     return consumption, flags
 
@@ -326,8 +333,14 @@ def check_readings(
         history=history,
     )
     return [
-        Checked(r.timestamp, r.value, None if np.isnan(c) else float(c), flag, reason)
-        for r, c, flag, reason in zip(ordered, result.consumption, result.flags, result.reasons, strict=True)
+        Checked(
+            r.timestamp,
+            r.value,
+            None if np.isnan(c) else float(c),
+            result.flags.get(k, ""),
+            result.reasons.get(k, ""),
+        )
+        for k, (r, c) in enumerate(zip(ordered, result.consumption.tolist(), strict=True))
     ]
 
 

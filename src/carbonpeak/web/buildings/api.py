@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
 
-from carbonpeak.io.buildings import RawReading, parse_timestamp
+from carbonpeak.io.readings import RawReading, parse_timestamp
 from carbonpeak.web.buildings import selectors, services
 from carbonpeak.web.buildings.models import Gateway, Meter
 

@@ -64,8 +64,15 @@ class Meter(models.Model):
 
 
 class Reading(models.Model):
-    """One reading: the raw value and the interval consumption it stands for. Unique per meter and time."""
+    """One reading: the raw value and the interval consumption it stands for. Keyed by (meter, time).
 
+    Storage is tuned for bulk ingest (issue 5, docs/buildings.md "Storage"): the primary key *is* the
+    (meter, time) key, so the table has a single index; on SQLite it is a ``WITHOUT ROWID`` table clustered on
+    that key (migration 0005, checked by a test, since Django's SQLite table rebuilds would drop it). ``flag``
+    is NULL unless the reading was corrected, which costs no bytes in PostgreSQL's null bitmap.
+    """
+
+    pk = models.CompositePrimaryKey("meter", "ts")
     # No database-level foreign key: PostgreSQL checks one per inserted row at commit, which doubled the cost
     # of bulk ingest. Integrity holds without it: only ``readings_ingest`` writes readings, for meters it has
     # just locked, and deleting a meter deletes its readings through Django's cascade in one statement.
@@ -75,10 +82,7 @@ class Reading(models.Model):
     ts = models.DateTimeField()
     raw = models.FloatField()
     consumption = models.FloatField()
-    flag = models.CharField(max_length=120, blank=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["meter", "ts"], name="reading_meter_ts_unique")]
+    flag = models.CharField(max_length=120, null=True, blank=True)  # noqa: DJ001 (NULL: no correction)
 
     def __str__(self) -> str:
         return f"{self.meter_id} {self.ts}"
@@ -106,9 +110,14 @@ class QuarantinedReading(models.Model):
 
 
 class MeterRollup(models.Model):
-    """Consumption of one meter in one hour, day or month (Asia/Shanghai), kept current at ingest."""
+    """Consumption of one meter in one hour, day or month (Asia/Shanghai), kept current at ingest.
+
+    Keyed by (meter, period, start) with no other unique index (a ``WITHOUT ROWID`` table on SQLite), for the
+    reason given on :class:`Reading`.
+    """
 
     HOUR, DAY, MONTH = "hour", "day", "month"
+    pk = models.CompositePrimaryKey("meter", "period", "start")
     meter = models.ForeignKey(  # no database foreign key, for the reason given on Reading.meter
         Meter, on_delete=models.CASCADE, related_name="rollups", db_index=False, db_constraint=False
     )
@@ -118,7 +127,6 @@ class MeterRollup(models.Model):
     readings = models.PositiveIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["meter", "period", "start"], name="rollup_unique")]
         # The latest month with data (the pages' default year) without scanning every rollup; only monthly
         # rows enter this partial index, so ingest hardly pays for it.
         indexes = [

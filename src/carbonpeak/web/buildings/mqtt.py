@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from carbonpeak.io.buildings import RawReading
+from carbonpeak.io.readings import RawReading
 from carbonpeak.web.buildings import services
 from carbonpeak.web.buildings.api import to_raw
 from carbonpeak.web.buildings.models import Meter
