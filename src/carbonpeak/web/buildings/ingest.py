@@ -246,9 +246,9 @@ def _store(
             chain = _late_register_chain(meter, stamps[a:b], values[a:b], last_before.get(meter.pk), batch)
             if chain is not None:
                 accepted.append(chain)
-    with storage.reading_writer() as writer:
+    with storage.BulkWriter() as writer:
         for series in accepted:
-            writer.write(series.meter.pk, series.ts_ns, series.raw, series.consumption, series.flags)
+            writer.readings(series.meter.pk, series.ts_ns, series.raw, series.consumption, series.flags)
         for a, b in segments:
             meter = by_pk[int(ids[a])]
             if meter.pk in late:
@@ -258,7 +258,7 @@ def _store(
                 meter, stamps[a:b], values[a:b], last_before.get(meter.pk), history, batch
             )
             if fresh_series is not None:
-                writer.write(
+                writer.readings(
                     meter.pk,
                     fresh_series.ts_ns,
                     fresh_series.raw,
@@ -266,7 +266,7 @@ def _store(
                     fresh_series.flags,
                 )
                 accepted.append(fresh_series)
-    _add_to_rollups(accepted)
+        writer.rollups(_rollup_deltas(accepted))
     batch.result.accepted += sum(len(s.ts_ns) for s in accepted)
 
 
@@ -363,14 +363,14 @@ def _late_register_chain(
     )
 
 
-def _add_to_rollups(accepted: list[_Series]) -> None:
-    """Add accepted readings (and corrections of stored ones) to their hourly, daily and monthly rollups.
+def _rollup_deltas(accepted: list[_Series]) -> list[storage.RollupDelta]:
+    """What accepted readings (and corrections of stored ones) add to their hourly, daily and monthly rollups.
 
     Stored readings are never overwritten, so new readings only add to their buckets; a late register reading
     also changes the next reading's consumption, which is added as a correction with no reading count.
     """
     if not accepted:
-        return
+        return []
     ordered = sorted(accepted, key=lambda s: s.meter.pk)
     meter_ids = np.concatenate(
         [np.full(len(s.ts_ns) + len(s.corrections), s.meter.pk, dtype=np.int64) for s in ordered]
@@ -380,11 +380,13 @@ def _add_to_rollups(accepted: list[_Series]) -> None:
     counts = np.concatenate(
         [np.r_[np.ones(len(s.ts_ns), np.int64), np.zeros(len(s.corrections), np.int64)] for s in ordered]
     )
+    deltas = []
     for period in PERIODS:
         sums = bucket_sums(meter_ids, stamps, consumption, counts, period)
-        storage.rollups_add(
+        deltas.append(
             storage.RollupDelta(period, sums.meter_ids, sums.starts_ns, sums.consumption, sums.readings)
         )
+    return deltas
 
 
 def _not_yet_quarantined(parked: list[QuarantinedReading]) -> list[QuarantinedReading]:
@@ -484,7 +486,7 @@ def meter_recompute(*, meter: Meter) -> int:
         Reading.objects.filter(meter=meter).delete()
         MeterRollup.objects.filter(meter=meter).delete()
         series = _Series(meter, stored.ts_ns, stored.raw, consumption, flags)
-        with storage.reading_writer() as writer:
-            writer.write(meter.pk, series.ts_ns, series.raw, series.consumption, series.flags)
-        _add_to_rollups([series])
+        with storage.BulkWriter() as writer:
+            writer.readings(meter.pk, series.ts_ns, series.raw, series.consumption, series.flags)
+            writer.rollups(_rollup_deltas([series]))
     return len(stored)

@@ -15,9 +15,11 @@ user input, which is why the SQL strings are built with them.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
@@ -127,13 +129,100 @@ def _pg_copy(table: str, columns: Sequence[str], kinds: Sequence[str]) -> Iterat
             copy.write(_COPY_TRAILER)
 
 
-class ReadingWriter:
-    """Appends accepted readings of one meter at a time; rows must not be stored yet (the caller checked)."""
+@dataclass
+class RollupDelta:
+    """Additions to the rollups of one period: per (meter, bucket start) consumption and reading count."""
 
-    def __init__(self, copy: _BinaryCopy | None) -> None:
-        self._copy = copy
+    period: str
+    meter_ids: np.ndarray
+    starts_ns: np.ndarray
+    consumption: np.ndarray
+    readings: np.ndarray
 
-    def write(
+    def __len__(self) -> int:
+        return len(self.meter_ids)
+
+
+_READINGS_INSERT = f"INSERT INTO {READINGS} (meter_id, ts, raw, consumption) VALUES (?, ?, ?, ?)"  # noqa: S608
+_READINGS_INSERT_FLAGGED = (
+    f"INSERT INTO {READINGS} (meter_id, ts, raw, consumption, flag) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
+)
+_ROLLUPS_UPSERT = (
+    f"INSERT INTO {ROLLUPS} (meter_id, period, start, consumption, readings) "  # noqa: S608
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (meter_id, period, start) DO UPDATE SET "
+    "consumption = consumption + excluded.consumption, readings = readings + excluded.readings"
+)
+
+
+class _SqliteThread:
+    """Runs ``executemany`` calls one after another in a thread, in the caller's transaction.
+
+    SQLite releases the GIL while it inserts, so the caller checks the next meter meanwhile. Django opens
+    SQLite connections with ``check_same_thread=False``; the caller does not touch the connection until
+    :meth:`close` has returned.
+    """
+
+    def __init__(self, raw: Any) -> None:
+        self._raw = raw
+        self._jobs: queue.Queue[tuple[str, Iterable[Sequence[Any]]] | None] = queue.Queue(maxsize=8)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="sqlite-bulk-insert", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if self._error is None:
+                try:
+                    self._raw.executemany(*job)
+                except BaseException as exc:  # handed to the caller by submit() or close()
+                    self._error = exc
+
+    def submit(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        if self._error is not None:
+            raise self._error
+        self._jobs.put((sql, rows))
+
+    def close(self, *, raise_error: bool = True) -> None:
+        """Wait for the queued inserts; raise the first one's error (unless the caller is failing already)."""
+        self._jobs.put(None)
+        self._thread.join()
+        if self._error is not None and raise_error:
+            raise self._error
+
+
+class BulkWriter:
+    """Writes new readings one meter at a time, then their rollups, inside the caller's transaction.
+
+    The readings must not be stored yet (the caller checked). On PostgreSQL the readings stream through one
+    binary COPY, which :meth:`rollups` ends; on SQLite a thread inserts while the caller works.
+    """
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._copy: _BinaryCopy | None = None
+        self._thread: _SqliteThread | None = None
+        self._times: tuple[np.ndarray, list[str]] | None = None
+
+    def __enter__(self) -> BulkWriter:
+        connection.ensure_connection()
+        if is_postgresql():
+            self._copy = self._stack.enter_context(
+                _pg_copy(
+                    READINGS, ["meter_id", "ts", "raw", "consumption", "flag"], [">i8", ">i8", ">f8", ">f8"]
+                )
+            )
+        else:
+            self._thread = _SqliteThread(connection.connection)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
+        try:
+            if self._thread is not None:
+                self._thread.close(raise_error=kind is None)
+        finally:
+            self._stack.__exit__(kind, error, trace)
+
+    def readings(
         self,
         meter_id: int,
         ts_ns: np.ndarray,
@@ -159,73 +248,52 @@ class ReadingWriter:
             for text, rows in by_text.items():
                 self._copy.write(numbers, text, np.array(rows, dtype=np.int64))
             return
+        assert self._thread is not None
+        raws = raw.tolist()
+        # Interval meters at multiplier 1 store the raw value as consumption: one list serves both.
+        uses = raws if np.array_equal(raw, consumption) else consumption.tolist()
+        columns = [[meter_id] * len(ts_ns), self._sqlite_times(ts_ns), raws, uses]
+        if not flags:
+            self._thread.submit(_READINGS_INSERT, zip(*columns, strict=True))
+            return
         notes: list[str | None] = [None] * len(ts_ns)
         for k, text in flags.items():
             notes[k] = text[:FLAG_CHARS]
-        connection.connection.executemany(
-            f"INSERT INTO {READINGS} (meter_id, ts, raw, consumption, flag) VALUES (?, ?, ?, ?, ?)",  # noqa: S608
-            zip(
-                [meter_id] * len(ts_ns),
-                sqlite_times(ts_ns),
-                raw.tolist(),
-                consumption.tolist(),
-                notes,
-                strict=True,
-            ),
-        )
+        self._thread.submit(_READINGS_INSERT_FLAGGED, zip(*columns, notes, strict=True))
+
+    def _sqlite_times(self, ts_ns: np.ndarray) -> list[str]:
+        """:func:`sqlite_times`, reused while meters share one time grid (the usual bulk file)."""
+        if self._times is not None and np.array_equal(self._times[0], ts_ns):
+            return self._times[1]
+        self._times = (ts_ns, sqlite_times(ts_ns))
+        return self._times[1]
+
+    def rollups(self, deltas: Sequence[RollupDelta]) -> None:
+        """Add ``deltas`` to the stored rollups, creating the buckets that do not exist yet (call once, last).
+
+        Additive, so concurrent or late additions never overwrite each other. SQLite upserts in one pass;
+        PostgreSQL looks up which buckets exist, COPYs the new ones and updates the others.
+        """
+        if self._thread is not None:
+            for delta in deltas:
+                if len(delta):
+                    rows = zip(
+                        delta.meter_ids.tolist(),
+                        [delta.period] * len(delta),
+                        sqlite_times(delta.starts_ns),
+                        delta.consumption.tolist(),
+                        delta.readings.tolist(),
+                        strict=True,
+                    )
+                    self._thread.submit(_ROLLUPS_UPSERT, rows)
+            return
+        self._stack.close()  # the readings' COPY ends here
+        for delta in deltas:
+            if len(delta):
+                _pg_rollups_add(delta)
 
 
-@contextmanager
-def reading_writer() -> Iterator[ReadingWriter]:
-    """A writer of new readings inside the caller's transaction (one COPY on PostgreSQL)."""
-    if is_postgresql():
-        with _pg_copy(
-            READINGS, ["meter_id", "ts", "raw", "consumption", "flag"], [">i8", ">i8", ">f8", ">f8"]
-        ) as c:
-            yield ReadingWriter(c)
-        return
-    connection.ensure_connection()
-    yield ReadingWriter(None)
-
-
-@dataclass
-class RollupDelta:
-    """Additions to the rollups of one period: per (meter, bucket start) consumption and reading count."""
-
-    period: str
-    meter_ids: np.ndarray
-    starts_ns: np.ndarray
-    consumption: np.ndarray
-    readings: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.meter_ids)
-
-
-def rollups_add(delta: RollupDelta) -> None:
-    """Add ``delta`` to the stored rollups, creating the buckets that do not exist yet.
-
-    Additive, so concurrent or late additions never overwrite each other. SQLite does it in one upsert pass;
-    PostgreSQL looks up which buckets exist, COPYs the new ones and updates the others.
-    """
-    if not len(delta):
-        return
-    if not is_postgresql():
-        connection.ensure_connection()
-        connection.connection.executemany(
-            f"INSERT INTO {ROLLUPS} (meter_id, period, start, consumption, readings) "  # noqa: S608
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (meter_id, period, start) DO UPDATE SET "
-            "consumption = consumption + excluded.consumption, readings = readings + excluded.readings",
-            zip(
-                delta.meter_ids.tolist(),
-                [delta.period] * len(delta),
-                sqlite_times(delta.starts_ns),
-                delta.consumption.tolist(),
-                delta.readings.tolist(),
-                strict=True,
-            ),
-        )
-        return
+def _pg_rollups_add(delta: RollupDelta) -> None:
     known = _stored_rollup_starts(delta)
     if known.any():
         with connection.cursor() as cursor:
@@ -245,9 +313,8 @@ def rollups_add(delta: RollupDelta) -> None:
             )
     fresh = np.flatnonzero(~known)
     if fresh.size:
-        with _pg_copy(
-            ROLLUPS, ["meter_id", "start", "consumption", "readings", "period"], [">i8", ">i8", ">f8", ">i4"]
-        ) as c:
+        columns = ["meter_id", "start", "consumption", "readings", "period"]
+        with _pg_copy(ROLLUPS, columns, [">i8", ">i8", ">f8", ">i4"]) as c:
             numbers = [delta.meter_ids, _pg_time(delta.starts_ns), delta.consumption, delta.readings]
             c.write(numbers, delta.period, fresh)
 
