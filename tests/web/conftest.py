@@ -63,3 +63,22 @@ def office_admin(django_user_model):
 @pytest.fixture
 def unit_user(django_user_model):
     return django_user_model.objects.create_user("unit-reporter", password="unit-pass-2026")
+
+
+@pytest.fixture
+def site(tmp_path, reference_loaded):
+    """Two buildings and their meters (``tests/web/buildings_fixtures.py``) loaded through the services."""
+    from carbonpeak.io.buildings import read_buildings_file, read_meters_file
+    from carbonpeak.web.buildings import services
+    from tests.web.buildings_fixtures import BUILDINGS, METERS
+
+    for name, text, reader, service in (
+        ("b.csv", BUILDINGS, read_buildings_file, services.buildings_import),
+        ("m.csv", METERS, read_meters_file, services.meters_import),
+    ):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        parsed = reader(path)
+        assert parsed.ok, parsed.errors
+        assert service(rows=parsed.rows).errors == []
+    return tmp_path

@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -10,42 +9,9 @@ from carbonpeak.io.buildings import read_buildings_file, read_meters_file
 from carbonpeak.io.readings import RawReading, read_readings_file
 from carbonpeak.web.buildings import selectors, services
 from carbonpeak.web.buildings.models import MeterRollup, QuarantinedReading, Reading
+from tests.web.buildings_fixtures import BUILDINGS, SH, T0, readings_file
 
 pytestmark = pytest.mark.django_db
-SH = ZoneInfo("Asia/Shanghai")
-T0 = datetime(2023, 1, 1, tzinfo=SH)
-BUILDINGS = (
-    "id,name,primary_use,floor_area_m2,public_institution,lat,lon,publishable\n"
-    "B1,区政务中心,commercial_office,10000,yes,31.27,121.52,yes\n"
-    "B2,滨江商场,shopping_mall,50000,no,31.26,121.53,no\n"
-)
-METERS = (
-    "id,building_id,energy_class,unit,category,kind,register_max\n"
-    "E1,B1,electricity,kWh,total,interval,\n"
-    "G1,B1,gas,m3,total,interval,\n"
-    "R1,B1,electricity,kWh,hvac,cumulative,99999\n"
-    "E2,B2,electricity,kWh,total,interval,\n"
-)
-
-
-@pytest.fixture
-def site(tmp_path, reference_loaded):
-    for name, text, reader, service in (
-        ("b.csv", BUILDINGS, read_buildings_file, services.buildings_import),
-        ("m.csv", METERS, read_meters_file, services.meters_import),
-    ):
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        parsed = reader(path)
-        assert parsed.ok, parsed.errors
-        assert service(rows=parsed.rows).errors == []
-    return tmp_path
-
-
-def readings_file(tmp_path: Path, lines: list[str], name: str = "r.csv") -> Path:
-    path = tmp_path / name
-    path.write_text("meter_id,timestamp,value\n" + "\n".join(lines) + "\n", encoding="utf-8")
-    return path
 
 
 def ingest(path: Path, **kw):

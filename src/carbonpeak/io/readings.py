@@ -192,12 +192,13 @@ def _layout(header: list[str]) -> str | None:
 
 
 def open_readings_file(
-    path: Path, content: bytes | None = None, *, block_bytes: int = BLOCK_BYTES
+    path: Path, content: bytes | None = None, *, block_bytes: int | None = None
 ) -> tuple[ReadingsFile | None, RowError | None]:
     """Open a long- or wide-format readings file; its readings come in blocks from ``chunks``.
 
     Returns the file, or the error that makes it unreadable (not CSV/XLSX, not UTF-8, no data, unknown
-    columns). Problems of single readings are not errors: they travel with the readings.
+    columns). Problems of single readings are not errors: they travel with the readings. ``block_bytes``
+    (default :data:`BLOCK_BYTES`) sets how much CSV each block reads.
     """
     label = path.name
     if path.suffix.lower() != ".csv":
@@ -219,7 +220,8 @@ def open_readings_file(
     if layout is None:
         return None, RowError(label, 1, (("", _LAYOUT_ERROR),))
     source: Any = io.BytesIO(content) if content is not None else str(path)
-    return ReadingsFile(label, layout, _csv_chunks(label, source, header, layout, block_bytes)), None
+    chunks = _csv_chunks(label, source, header, layout, block_bytes or BLOCK_BYTES)
+    return ReadingsFile(label, layout, chunks), None
 
 
 def read_readings_file(path: Path, content: bytes | None = None) -> tuple[ReadingColumns, RowError | None]:
@@ -270,7 +272,32 @@ def _csv_chunks(
             raise ReadingsFileError(f"{label}: is not UTF-8 text; save it as CSV UTF-8") from None
         raise ReadingsFileError(f"{label}: cannot be read as CSV: {exc}") from None
     if short_rows:
-        yield _short_rows(label, short_rows, header, layout)
+        yield _short_rows(label, _numbered(source, short_rows), header, layout)
+
+
+def _numbered(source: Any, rows: list[tuple[int | None, str]]) -> list[tuple[int | None, str]]:
+    """Give rows their line numbers when the parser could not (it parses blocks in parallel): one pass over
+    the file, only when such rows exist. Identical rows are numbered in file order."""
+    if all(number is not None for number, _ in rows):
+        return rows
+    wanted: dict[bytes, list[int]] = {}
+    for k, (_, text) in enumerate(rows):
+        wanted.setdefault(text.encode("utf-8"), []).append(k)
+    found: dict[int, int] = {}
+    if isinstance(source, io.BytesIO):
+        source.seek(0)
+        lines: Any = source
+    else:
+        lines = open(source, "rb")  # noqa: SIM115 (closed below)
+    try:
+        for number, line in enumerate(lines, start=1):
+            waiting = wanted.get(line.rstrip(b"\r\n"))
+            if waiting:
+                found[waiting.pop(0)] = number
+    finally:
+        if lines is not source:
+            lines.close()
+    return [(found.get(k, number), text) for k, (number, text) in enumerate(rows)]
 
 
 class ReadingsFileError(ValueError):

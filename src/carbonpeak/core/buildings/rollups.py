@@ -59,14 +59,21 @@ def bucket_starts(ts_ns: np.ndarray, period: str) -> np.ndarray:
 
 
 def _bucket_starts_tz(ts_ns: np.ndarray, period: str) -> np.ndarray:
-    """:func:`bucket_starts` through the tz database (any year, daylight saving included)."""
-    local = pd.to_datetime(ts_ns, unit="ns", utc=True).tz_convert(SHANGHAI)
+    """:func:`bucket_starts` through the tz database (any year, daylight saving included).
+
+    An hour starts at the reading's own UTC offset, so the repeated hour when clocks go back gives two
+    buckets, as it should. Days and months start at local midnight, which in Shanghai's history is never
+    skipped or repeated (its clocks changed at 02:00).
+    """
+    utc = pd.to_datetime(ts_ns, unit="ns", utc=True)
+    local = utc.tz_convert(SHANGHAI)
     if period == "hour":
-        keys = local.floor("h", ambiguous=False, nonexistent="shift_backward")
-    else:
-        keys = local.floor("D", ambiguous=False, nonexistent="shift_backward")
-        if period == "month":
-            keys = keys - pd.to_timedelta(np.asarray(keys.day) - 1, unit="D")
+        offset_ns = (local.tz_localize(None).as_unit("ns").asi8 - utc.as_unit("ns").asi8).astype(np.int64)
+        return np.asarray(ts_ns - (ts_ns + offset_ns) % HOUR_NS, dtype=np.int64)
+    wall = local.tz_localize(None).floor("D")  # calendar arithmetic on wall time, then back to instants
+    if period == "month":
+        wall = wall - pd.to_timedelta(np.asarray(wall.day) - 1, unit="D")
+    keys = wall.tz_localize(SHANGHAI, ambiguous=False, nonexistent="shift_forward")
     return np.asarray(keys.as_unit("ns").asi8, dtype=np.int64)
 
 

@@ -216,11 +216,12 @@ class BulkWriter:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> None:
-        try:
-            if self._thread is not None:
-                self._thread.close(raise_error=kind is None)
-        finally:
-            self._stack.__exit__(kind, error, trace)
+        with connection.wrap_database_errors:  # driver errors surface as Django's, as through the ORM
+            try:
+                if self._thread is not None:
+                    self._thread.close(raise_error=kind is None)
+            finally:
+                self._stack.__exit__(kind, error, trace)
 
     def readings(
         self,
@@ -287,10 +288,11 @@ class BulkWriter:
                     )
                     self._thread.submit(_ROLLUPS_UPSERT, rows)
             return
-        self._stack.close()  # the readings' COPY ends here
-        for delta in deltas:
-            if len(delta):
-                _pg_rollups_add(delta)
+        with connection.wrap_database_errors:
+            self._stack.close()  # the readings' COPY ends here: the server reports its errors now
+            for delta in deltas:
+                if len(delta):
+                    _pg_rollups_add(delta)
 
 
 def _pg_rollups_add(delta: RollupDelta) -> None:
