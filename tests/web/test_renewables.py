@@ -147,7 +147,11 @@ def test_indicators_appear_through_the_tracking_registry(registries, capsys):
         (2024, 75.0),
         (2025, 75.0),
     ]
-    assert values["pv_roof_area_share_new_buildings"][-1].value == pytest.approx(20.0)
+    # one value per rule's target: G1 at 50 % (50 % rule), H1 at 20 % (30 % rule), both dated 2025
+    assert {(v.target, v.year, v.value) for v in values["pv_roof_area_share_new_buildings"]} == {
+        ("pv_roof_area_share_new_gov_school_factory", 2025, 50.0),
+        ("pv_roof_area_share_new_other_public", 2025, 20.0),
+    }
     assert values["charger_space_share_new_offices"][-1].value == pytest.approx(10.0)
     assert values["charger_equipped_share_new_parking"][-1].value == pytest.approx(50.0)
     assert [(v.year, v.value) for v in values["taxi_demo_stations_added"]] == [(2024, 1.0)]
@@ -262,3 +266,34 @@ def test_each_buildings_rooftop_potential_on_the_default_weather(db, client, dja
     html = client.get("/renewables/").content.decode()
     assert 'id="pv-potential"' in html
     assert 'data-building="POT1"' in html
+
+
+def test_each_roof_rule_is_judged_against_its_own_target(district, tmp_path, capsys):
+    """The 30 % group complies and the 50 % group does not: each target gets its own status.
+
+    G1 (government office, 1,000 m² roof) has 40 kWp → 40 / 0.2 = 200 m² = 20 % < 50 %.
+    H1 (hospital, 500 m² roof) has 40 kWp → 200 m² = 40 % ≥ 30 %. One value for both (the lowest, 20 %)
+    would wrongly fail the 30 % target.
+    """
+    pv = (
+        "id,building_id,capacity_kwp,kind,commissioned\n"
+        "P-G1,G1,40,rooftop,2024-03-01\n"
+        "P-H1,H1,40,bipv,2024-05-01\n"
+    )
+    assert main(["pv", "import", str(write(tmp_path, "pv.csv", pv))]) == 0
+    values = registry.computed_values()["pv_roof_area_share_new_buildings"]
+    assert sorted((v.target, v.year, v.value) for v in values) == [
+        ("pv_roof_area_share_new_gov_school_factory", 2024, pytest.approx(20.0)),
+        ("pv_roof_area_share_new_other_public", 2024, pytest.approx(40.0)),
+    ]
+    assert main(["plan", "load", str(REFERENCE_PLAN)]) == 0
+    capsys.readouterr()
+    assert main(["indicators", "status", "--format", "json", "--as-of", "2025-06-30"]) == 0
+    rows = {r["code"]: r for r in json.loads(capsys.readouterr().out)}
+    fifty, thirty = (
+        rows["pv_roof_area_share_new_gov_school_factory"],
+        rows["pv_roof_area_share_new_other_public"],
+    )
+    assert (fifty["latest_value"], thirty["latest_value"]) == (pytest.approx(20.0), pytest.approx(40.0))
+    assert fifty["status"] == "off_track"
+    assert thirty["status"] == "on_track"  # a requirement in force that is met

@@ -47,6 +47,10 @@ USES_30_PCT = (
     "other",
 )
 """Primary uses read as 其他类型公共建筑 (other public, i.e. non-residential civil, buildings): 30 % rule."""
+RULE_50_PCT = "pv_roof_area_share_new_gov_school_factory"
+"""Plan target of the 50 % roof-area rule (government offices, schools, industrial plants)."""
+RULE_30_PCT = "pv_roof_area_share_new_other_public"
+"""Plan target of the 30 % roof-area rule (other public buildings)."""
 NEW_BUILDING_FROM_YEAR = 2022
 PLAN_PERIOD = (date(2021, 1, 1), date(2025, 12, 31))
 """The 14th five-year plan period (十四五) the additions are counted in."""
@@ -215,11 +219,7 @@ def new_building_compliance(
         required = roof_rule_pct(building)
         if required is None:
             continue
-        rule = (
-            "pv_roof_area_share_new_gov_school_factory"
-            if required == 50.0
-            else ("pv_roof_area_share_new_other_public")
-        )
+        rule = RULE_50_PCT if required == 50.0 else RULE_30_PCT
         if not building.roof_area_m2 or building.roof_area_m2 <= 0:
             out.append(Compliance(building.code, rule, required, 0.0, False, "roof area not recorded"))
             continue

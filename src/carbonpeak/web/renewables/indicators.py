@@ -8,6 +8,7 @@ capacity is given in 万kW, the unit of the plan's target ``pv_capacity_added_14
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Max
@@ -67,11 +68,19 @@ def pv_roof_coverage() -> list[ComputedValue]:
 
 @register("pv_roof_area_share_new_buildings")
 def pv_roof_area_share_new_buildings() -> list[ComputedValue]:
-    """The lowest roof PV area share among new buildings under the 50 % or 30 % rule [%]."""
+    """The lowest roof PV area share among the new buildings of each rule [%], one value per target: the
+    50 % rule's buildings are judged against ``pv_roof_area_share_new_gov_school_factory`` only, the 30 %
+    rule's against ``pv_roof_area_share_new_other_public`` only."""
     if not PvInstallation.objects.exists():
         return []
     compliance = rules.new_building_compliance(roof_buildings(), pv_sites())
-    return _share(rules.min_space_share_pct(compliance), "%", _PV_SOURCE, _pv_synthetic())
+    synthetic = _pv_synthetic()
+    out = []
+    for target in (rules.RULE_50_PCT, rules.RULE_30_PCT):
+        group = [c for c in compliance if c.rule == target]
+        values = _share(rules.min_space_share_pct(group), "%", _PV_SOURCE, synthetic)
+        out += [replace(v, target=target) for v in values]
+    return out
 
 
 @register("public_dedicated_chargers_added")
