@@ -313,7 +313,7 @@ def test_each_buildings_rooftop_potential_on_the_default_weather(db, client, dja
     assert 'data-building="POT1"' in html
 
 
-def test_each_roof_rule_is_judged_against_its_own_target(district, tmp_path, capsys):
+def test_each_roof_rule_is_judged_against_its_own_target(district, tmp_path, capsys, client):
     """The 30 % group complies and the 50 % group does not: each target gets its own status.
 
     G1 (government office, 1,000 m² roof) has 40 kWp → 40 / 0.2 = 200 m² = 20 % < 50 %.
@@ -342,6 +342,14 @@ def test_each_roof_rule_is_judged_against_its_own_target(district, tmp_path, cap
     assert (fifty["latest_value"], thirty["latest_value"]) == (pytest.approx(20.0), pytest.approx(40.0))
     assert fifty["status"] == "off_track"
     assert thirty["status"] == "on_track"  # a requirement in force that is met
+    plan_page = client.get("/plan/").content.decode()  # the plan browser shows each target its own value
+    shown = dict(
+        re.findall(r'data-computed="(pv_roof_area_share_new_\w+)"[^>]*>[^<]*?(\d+\.\d+) %', plan_page)
+    )
+    assert shown == {
+        "pv_roof_area_share_new_gov_school_factory": "20.0000",
+        "pv_roof_area_share_new_other_public": "40.0000",
+    }
 
 
 def metered_year(code: str, year: int, monthly_kwh: float) -> None:
