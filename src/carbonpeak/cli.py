@@ -477,7 +477,7 @@ def _renewables_import(path: Path, kind: str) -> int:
     return _import_file(
         path,
         read_pv_file if kind == "pv" else read_charging_file,
-        lambda parsed: store(rows=parsed.rows, label=path.name),
+        lambda parsed: store(rows=parsed.rows, label=path.name, columns=parsed.columns),
         lambda parsed, o: [
             f"{what}: {o.created} created, {o.updated} updated, {o.unchanged} unchanged ({path.name})"
         ],

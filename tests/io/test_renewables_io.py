@@ -99,3 +99,28 @@ def test_charging_file_rejects_bad_rows() -> None:
     )
     assert "field site_kind: 'taxi' must be one of" in second
     assert "field access: 'private' must be one of: public, dedicated" in second
+
+
+def test_ready_spaces_are_optional_and_checked_row_by_row() -> None:
+    header = "id,name,site_kind,access,commissioned,parking_spaces,slow_count,slow_kw,ready_spaces\n"
+    good = header + (
+        "R-1,新小区一,residential,dedicated,2023-01-01,200,20,7,180\n"  # 20 chargers + 180 ready = 200
+        "R-2,新小区二,residential,dedicated,2023-01-01,100,0,,\n"  # ready spaces not recorded
+    )
+    parsed = read_charging_file(Path("homes.csv"), good.encode())
+    assert parsed.errors == []
+    assert [r["ready_spaces"] for r in parsed.rows] == [180, None]
+    bad = header + (
+        "R-3,新小区三,residential,dedicated,2023-01-01,100,10,7,95\n"  # 95 + 10 > 100
+        "R-4,新小区四,residential,dedicated,2023-01-01,,,,40\n"  # no parking spaces
+        "R-5,新小区五,residential,dedicated,2023-01-01,100,,,4.5\n"
+        "R-6,新小区六,residential,dedicated,2023-01-01,100,,,-3\n"
+    )
+    rejected = read_charging_file(Path("homes.csv"), bad.encode())
+    assert rejected.rows == []
+    assert [str(e) for e in rejected.errors] == [
+        "homes.csv, row 2: field ready_spaces: 95 ready spaces and 10 chargers exceed the 100 parking spaces",
+        "homes.csv, row 3: field parking_spaces: is missing (needed with ready_spaces)",
+        "homes.csv, row 4: field ready_spaces: 4.5 must be a whole number",
+        "homes.csv, row 5: field ready_spaces: -3 must be a finite number, zero or more",
+    ]

@@ -71,9 +71,9 @@ def test_load_is_idempotent_and_revisions_keep_old_versions(tmp_path):
 def test_stored_rows(loaded):
     assert selectors.plan_counts(plan_version=loaded) == {
         "actions": 2,
-        "tasks": 4,
-        "targets": 8,
-        "quantitative": 6,
+        "tasks": 5,
+        "targets": 9,
+        "quantitative": 7,
         "qualitative": 2,
         "units": 5,
     }
@@ -105,8 +105,16 @@ def test_browser_lists_actions_tasks_targets_and_units(client, loaded):
     ("query", "tasks", "targets"),
     [
         ({"unit": "transport"}, ["charging"], ["charging_in_new_parking"]),
-        ({"unit": "drc"}, ["rooftop_pv", "charging", "building_efficiency", "leadership"], None),
-        ({"action": "buildings"}, ["building_efficiency"], ["data_centre_pue_new", "public_building_audits"]),
+        (
+            {"unit": "drc"},
+            ["rooftop_pv", "charging", "building_efficiency", "building_retrofit", "leadership"],
+            None,
+        ),
+        (
+            {"action": "buildings"},
+            ["building_efficiency", "building_retrofit"],
+            ["data_centre_pue_new", "public_building_audits", "public_building_retrofit_14th"],
+        ),
         ({"deadline": "2025"}, ["rooftop_pv"], ["carbon_intensity_2025", "pv_roof_coverage_government_2025"]),
         (
             {"kind": "qualitative"},
@@ -172,7 +180,7 @@ def test_api(client, loaded):
     assert (summary["plan"], summary["version"], summary["counts"]["targets"]) == (
         "example-district-2023",
         1,
-        8,
+        9,
     )
     targets = client.get("/api/plan/targets", {"unit": "transport"}).json()
     assert [t["code"] for t in targets] == ["charging_in_new_parking"]
@@ -190,7 +198,7 @@ def test_cli_load_export_round_trip(tmp_path, capsys):
     exported = json.loads(capsys.readouterr().out)
     assert set(exported) == {"plan", "units", "indicators", "goals", "actions"}
     targets = [t for a in exported["actions"] for k in a["tasks"] for t in k["targets"]]
-    assert len(targets) == 6
+    assert len(targets) == 7
     assert all(TARGET_FIELDS <= set(t) for t in targets)
     first = targets[0]
     assert (first["clause"], first["lead_unit"], first["co_units"]) == (

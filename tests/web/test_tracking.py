@@ -19,7 +19,8 @@ from carbonpeak.web.tracking.models import AuditEntry, ReportedValue, ReportingC
 from tests.web.tracking_fixtures import PDF, PNG, evidence_dir, example_plan, users, xlsx_bytes  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-TARGET = "pv_capacity_added_14th"  # cumulative addition of 5 万kW over 2021-2025, lead unit drc
+TARGET = "public_building_retrofit_14th"  # cumulative addition of 5 万m2 over 2021-2025, lead unit drc,
+# an indicator reported by hand (no provider computes it)
 AS_OF = date(2023, 6, 30)
 
 
@@ -53,7 +54,7 @@ def test_every_change_is_a_new_version_and_nothing_is_overwritten(reporter, offi
     with pytest.raises(services.TrackingInputError, match="say why"):
         services.reported_value_review(actor=office, target_code=TARGET, year=2021, approve=False)
     services.reported_value_review(
-        actor=office, target_code=TARGET, year=2021, approve=False, reason="attach the grid connection list"
+        actor=office, target_code=TARGET, year=2021, approve=False, reason="attach the acceptance list"
     )
     report(reporter, 2021, 0.4)
     services.reported_value_review(actor=office, target_code=TARGET, year=2021, approve=True)
@@ -68,7 +69,7 @@ def test_every_change_is_a_new_version_and_nothing_is_overwritten(reporter, offi
     ]
     assert rows[0].note == "first draft"
     assert rows[1].evidence_sha256 == rows[0].evidence_sha256 != ""
-    assert rows[3].reason == "attach the grid connection list"
+    assert rows[3].reason == "attach the acceptance list"
     assert rows[3].created_by.username == "office-user"
     assert rows[4].created_by.username == "drc-reporter"
     published = selectors.approved_values(plan_code="example-district-2023")[TARGET]
@@ -90,7 +91,7 @@ def test_every_change_is_a_new_version_and_nothing_is_overwritten(reporter, offi
         "value": 0.35,
         "period_end": "2021-12-31",
         "evidence": "stats.pdf",
-        "reason": "attach the grid connection list",
+        "reason": "attach the acceptance list",
     }
 
 
@@ -184,7 +185,7 @@ def test_input_errors_name_the_field(reporter):
 
 
 def test_status_end_to_end_for_a_hand_made_target(reporter, office):
-    """5 万kW to add over 2021-2025, linear from 0 at the end of 2020 (see docs/status-rules.md).
+    """5 万m2 to retrofit over 2021-2025, linear from 0 at the end of 2020 (see docs/status-rules.md).
 
     On 30 June 2023: 0.3 added in 2021 against 1.0 on the trajectory is (1.0 - 0.3)/5 = 14 % behind
     (at risk, between 10 % and 25 %). With 1.9 more in 2022 the sum 2.2 is ahead of 2.0: on track. The
@@ -216,7 +217,7 @@ def test_cli_prints_the_status_of_every_target_as_json(reporter, office, capsys)
     assert main(["indicators", "status", "--format", "json", "--as-of", "2023-06-30"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["code"] for r in rows][:2] == ["carbon_intensity_2025", "carbon_peak"]
-    assert len(rows) == 8
+    assert len(rows) == 9
     for row in rows:
         assert list(row) == [
             "code",
@@ -256,7 +257,7 @@ def test_calendar_overdue_list_and_reminders(reporter, users):  # noqa: F811
         ("pv_roof_coverage_government_2025", 2021, "missing"),
         ("pv_roof_coverage_government_2025", 2022, "missing"),
     }
-    ReportingCalendar.objects.create(indicator_code="pv_capacity_added", due_month=6, due_day=30)
+    ReportingCalendar.objects.create(indicator_code="public_building_retrofit_area", due_month=6, due_day=30)
     report(reporter, 2021, 0.3, submit=False)
     due = {(o.target.code, o.year, o.state) for o in selectors.overdue_reports(as_of=AS_OF, unit="drc")}
     # 2021 is drafted but not submitted; 2022 is due on 30 June 2023, not yet late on that day.
@@ -282,18 +283,18 @@ def test_cli_notify_uses_the_email_backend(reporter, capsys):
 
 
 def test_dashboard_counts_change_when_a_value_is_approved(client, reporter, office):
-    def energy_counts() -> dict[str, int]:
+    def buildings_counts() -> dict[str, int]:
         html = client.get("/").content.decode()
-        row = re.search(r'<tr data-action="energy">(.*?)</tr>', html, re.S)
+        row = re.search(r'<tr data-action="buildings">(.*?)</tr>', html, re.S)
         assert row
         return {s: int(n) for s, n in re.findall(r'data-status="(\w+)">(?:<a[^>]*>)?(\d+)', row.group(1))}
 
-    before = energy_counts()
+    before = buildings_counts()
     assert sum(before.values()) == 3
     report(reporter, 2025, 5.0)
-    assert energy_counts() == before  # pending values change nothing
+    assert buildings_counts() == before  # pending values change nothing
     services.reported_value_review(actor=office, target_code=TARGET, year=2025, approve=True)
-    after = energy_counts()
+    after = buildings_counts()
     assert after["achieved"] == before["achieved"] + 1
     assert after["no_data"] == before["no_data"] - 1
 
@@ -305,10 +306,25 @@ def test_registry_refuses_a_second_provider_and_binds_the_inventory(db):
     assert registry.computed_values() == {}  # no inventory run stored
 
 
+def test_a_value_computed_for_one_target_is_not_judged_against_the_others(example_plan, monkeypatch):  # noqa: F811
+    """A value with a target code applies to that target only; one without applies to every target."""
+    code = "pv_roof_coverage_government_2025"
+    values = [
+        registry.ComputedValue(2022, 40.0, "%", "test", False),
+        registry.ComputedValue(2022, 90.0, "%", "test", False, target="another_target"),
+        registry.ComputedValue(2023, 55.0, "%", "test", False, target=code),
+    ]
+    monkeypatch.setitem(registry.PROVIDERS, "pv_roof_coverage_government", lambda: values)
+    row = status_of(code, as_of=date(2024, 6, 30))
+    assert row.info.kind == "computed"
+    assert [(o.year, o.value) for o in row.observations] == [(2022, 40.0), (2023, 55.0)]
+    assert registry.values_for_target(values, "another_target") == values[:2]
+
+
 def test_targets_list_filters(client, example_plan):  # noqa: F811
     html = client.get("/tracking/", {"unit": "drc"}).content.decode()
     shown = re.findall(r'<tr data-target="([\w_]+)"', html)
-    assert shown == [TARGET, "pv_roof_coverage_government_2025", "task_force"]
+    assert shown == ["pv_capacity_added_14th", "pv_roof_coverage_government_2025", TARGET, "task_force"]
     assert client.get("/tracking/", {"status": "bogus"}).status_code == 404
 
 
@@ -446,7 +462,7 @@ def test_chart_series_of_a_target(client, reporter, office):
     assert chart["trajectory"] == pytest.approx([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
     assert chart["target"] == [None] * 5 + [5.0]
     assert chart["forecast"][-1] == pytest.approx(0.8333333 + 4 * 1.1)
-    assert chart["unit"] == "万kW"
+    assert chart["unit"] == "万m2"
     html = client.get(f"/tracking/targets/{TARGET}/").content.decode()
     assert 'id="target-chart"' in html
     assert 'id="target-chart-data"' in html
@@ -460,7 +476,7 @@ def test_cli_writes_the_annual_assessment_as_excel(reporter, office, capsys, tmp
     out = tmp_path / "assessment.xlsx"
     assert main(["report", "annual", "--year", "2022", "--out", str(out), "--as-of", "2023-06-30"]) == 0
     printed = capsys.readouterr().out
-    assert "2022 assessment as of 2023-06-30: 8 targets" in printed
+    assert "2022 assessment as of 2023-06-30: 9 targets" in printed
     book = load_workbook(out, read_only=True)
     assert {"目标", "单位得分"} <= set(book.sheetnames)
     targets = [row for row in book["目标"].iter_rows(values_only=True) if TARGET in row]

@@ -15,7 +15,7 @@ from tests.web.tracking_fixtures import PASSWORD, PDF, evidence_dir, example_pla
 
 pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "nobody", "analyst", "drc_viewer", "drc_reporter", "transport_reporter", "office"]
-DRC_TARGET = "pv_capacity_added_14th"  # lead unit drc
+DRC_TARGET = "public_building_retrofit_14th"  # lead unit drc, reported by hand
 TRANSPORT_TARGET = "charging_in_new_parking"  # lead unit transport
 DRAFT_NOTE = "DRAFT-NOTE-NOT-PUBLIC"
 LOGIN = 302  # anonymous writes and internal pages redirect to the login page

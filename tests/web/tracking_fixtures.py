@@ -40,15 +40,10 @@ class Users:
 
 
 @pytest.fixture
-def example_plan(db, monkeypatch):
-    """The synthetic example district's plan (drc leads pv_capacity_added_14th, transport leads charging).
-
-    Its PV target is the tests' example of a value reported by hand, so the PV registry's provider of
-    ``pv_capacity_added`` (``carbonpeak.web.renewables.indicators``) is set aside while it is in use.
-    """
-    from carbonpeak.web.tracking.registry import PROVIDERS
-
-    monkeypatch.delitem(PROVIDERS, "pv_capacity_added", raising=False)
+def example_plan(db):
+    """The synthetic example district's plan (drc leads public_building_retrofit_14th, a cumulative
+    addition reported by hand, and pv_capacity_added_14th, which the PV registry computes; transport leads
+    charging)."""
     result = read_plan_file(EXAMPLE_PLAN)
     assert result.ok, result.errors()
     return plan_load(plan=result.plan, source_file=EXAMPLE_PLAN.name).version

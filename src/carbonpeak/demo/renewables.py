@@ -30,6 +30,7 @@ class DemoBuilding:
     primary_use: str
     public_institution: bool
     floor_area_m2: float
+    year_built: int | None = None
 
 
 def _day(rng: np.random.Generator, first: int, last: int) -> date:
@@ -37,12 +38,26 @@ def _day(rng: np.random.Generator, first: int, last: int) -> date:
     return start + timedelta(days=int(rng.integers(0, (date(last, 12, 31) - start).days + 1)))
 
 
+def _ready_spaces(rng: np.random.Generator, spaces: int, chargers: int) -> int:
+    """Spaces without a charger reserved for one: all of them in three communities of four, else half."""
+    free = max(0, spaces - chargers)
+    return free if rng.random() < 0.75 else free // 2
+
+
 def reference_renewables(
     buildings: Sequence[DemoBuilding], *, seed: int = 20221231
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """SYNTHETIC PV installation rows and charging site rows, in the validated-row form of
-    :mod:`carbonpeak.io.renewables` (same output for the same buildings and seed)."""
+    :mod:`carbonpeak.io.renewables` (same output for the same buildings and seed).
+
+    Residential sites record their spaces ready for chargers (most communities all of them, some only
+    part); every new non-residential building (built from 2022) without an installation gets a rooftop
+    one, so the renewable substitution rate and the new-building roof rules have something to show. Both
+    use their own random streams, so the other rows do not change with them.
+    """
     rng = np.random.default_rng(seed + 8)
+    ready_rng = np.random.default_rng(seed + 9)
+    new_rng = np.random.default_rng(seed + 10)
     pv: list[dict[str, Any]] = []
     sites: list[dict[str, Any]] = []
     for b in sorted(buildings, key=lambda b: b.code):
@@ -83,9 +98,29 @@ def reference_renewables(
                     "fast_kw": 60.0 if fast else None,
                     "slow_kw": 7.0 if chargers - fast else None,
                     "commissioned": _day(rng, 2019, 2025),
+                    "ready_spaces": _ready_spaces(ready_rng, spaces, chargers)
+                    if site_kind == "residential"
+                    else None,
                     "synthetic": True,
                 }
             )
+    with_pv = {row["building_id"] for row in pv}
+    for b in sorted(buildings, key=lambda b: b.code):
+        if b.year_built is None or b.year_built < 2022 or b.primary_use == "residential" or b.code in with_pv:
+            continue
+        pv.append(
+            {
+                "row": len(pv) + 2,
+                "id": f"PV-{b.code}",
+                "building_id": b.code,
+                "capacity_kwp": float(round(b.floor_area_m2 * new_rng.uniform(0.01, 0.03), 1)),
+                "kind": "rooftop",
+                "commissioned": _day(new_rng, b.year_built, 2025),
+                "storage_kwh": 0.0,
+                "owner": "合成业主 (synthetic)",
+                "synthetic": True,
+            }
+        )
     for n, (name, year) in enumerate((("合成出租车示范站 A (synthetic)", 2023),), start=1):
         sites.append(
             {
@@ -102,6 +137,7 @@ def reference_renewables(
                 "fast_kw": 120.0,
                 "slow_kw": None,
                 "commissioned": date(year, 9, 1),
+                "ready_spaces": None,
                 "synthetic": True,
             }
         )

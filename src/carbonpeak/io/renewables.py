@@ -28,6 +28,7 @@ CHARGER_OPTIONAL = (
     "slow_count",
     "fast_kw",
     "slow_kw",
+    "ready_spaces",
     "quality",
 )
 _TRUE_SYNTHETIC = "synthetic"
@@ -53,14 +54,19 @@ def _number(raw: str, name: str, problems: list[tuple[str, str]], *, required: b
     return value
 
 
-def _count(raw: str, name: str, problems: list[tuple[str, str]]) -> int:
+def _count_or_none(raw: str, name: str, problems: list[tuple[str, str]]) -> int | None:
+    """A whole number, or ``None`` for an empty cell (not recorded)."""
     value = _number(raw, name, problems)
     if value is None:
-        return 0
+        return None
     if not value.is_integer():
         problems.append((name, f"{raw} must be a whole number"))
-        return 0
+        return None
     return int(value)
+
+
+def _count(raw: str, name: str, problems: list[tuple[str, str]]) -> int:
+    return _count_or_none(raw, name, problems) or 0
 
 
 def _date(raw: str, name: str, problems: list[tuple[str, str]]) -> date | None:
@@ -108,7 +114,12 @@ def parse_pv_row(row: dict[str, str], number: int, label: str) -> dict[str, Any]
 
 def parse_charging_row(row: dict[str, str], number: int, label: str) -> dict[str, Any] | RowError:
     """One charging site: ``id, name, site_kind, access, commissioned`` + ``building_id`` or
-    ``parking_lot``, ``parking_spaces, fast_count, slow_count, fast_kw [kW], slow_kw [kW], quality``."""
+    ``parking_lot``, ``parking_spaces, fast_count, slow_count, fast_kw [kW], slow_kw [kW], ready_spaces,
+    quality``.
+
+    ``ready_spaces``: parking spaces *without* a charger whose conduits and power capacity are reserved for
+    one (预留充电设施建设安装条件); empty when not recorded. Ready spaces and chargers together cannot exceed
+    the parking spaces."""
     p: list[tuple[str, str]] = []
     code = row.get("id", "")
     if not code:
@@ -129,6 +140,7 @@ def parse_charging_row(row: dict[str, str], number: int, label: str) -> dict[str
         "slow_count": _count(row.get("slow_count", ""), "slow_count", p),
         "fast_kw": _number(row.get("fast_kw", ""), "fast_kw", p),
         "slow_kw": _number(row.get("slow_kw", ""), "slow_kw", p),
+        "ready_spaces": _count_or_none(row.get("ready_spaces", ""), "ready_spaces", p),
         "commissioned": _date(row.get("commissioned", ""), "commissioned", p),
         "synthetic": row.get("quality", "").lower() == _TRUE_SYNTHETIC,
     }
@@ -138,6 +150,18 @@ def parse_charging_row(row: dict[str, str], number: int, label: str) -> dict[str
         p.append(("fast_kw", "is missing (the power of each fast charger, kW)"))
     if out["slow_count"] and not out["slow_kw"]:
         p.append(("slow_kw", "is missing (the power of each slow charger, kW)"))
+    if out["ready_spaces"] is not None:
+        equipped = out["fast_count"] + out["slow_count"]
+        if not out["parking_spaces"]:
+            p.append(("parking_spaces", "is missing (needed with ready_spaces)"))
+        elif out["ready_spaces"] + equipped > out["parking_spaces"]:
+            p.append(
+                (
+                    "ready_spaces",
+                    f"{out['ready_spaces']} ready spaces and {equipped} chargers exceed the "
+                    f"{out['parking_spaces']} parking spaces",
+                )
+            )
     return RowError(label, number, tuple(p)) if p else out
 
 

@@ -33,7 +33,7 @@ def test_a_second_district_loads(data, text):
     plan, found = parse_plan(data, source_text=text)
     assert found == []
     assert plan.plan.synthetic is True
-    assert [t.clause for _, t in plan.all_tasks()] == ["三(一)1", "三(一)2", "三(二)1", "四.1"]
+    assert [t.clause for _, t in plan.all_tasks()] == ["三(一)1", "三(一)2", "三(二)1", "三(二)2", "四.1"]
 
 
 def test_lead_unit_is_the_first_unit_named(data):

@@ -17,6 +17,9 @@ Evidence R (recalled, to be confirmed): China's National Energy Administration r
 annual PV utilisation at roughly 1,000–1,100 hours (全国光伏发电年利用小时数, NEA statistics 2020–2023),
 and the World Bank / Solargis Global Solar Atlas gives a PVOUT of about 1,100–1,200 kWh/kWp for
 Shanghai; the range is widened to 900–1,250 to cover both and ordinary system losses.
+
+Still R after a search of the project's reference corpora (November 2026): no retrievable source states
+Shanghai's utilisation hours or PVOUT (see docs/pv.md, "Check against published ranges").
 """
 
 

@@ -17,6 +17,8 @@ from carbonpeak.core.renewables.rules import (
     office_charger_compliance,
     parking_lots_equipped,
     pv_area_m2,
+    residential_readiness,
+    residential_ready_share,
     roof_coverage,
     taxi_stations_by_year,
 )
@@ -120,3 +122,40 @@ def test_parking_lots_and_taxi_stations() -> None:
     assert lots.share_pct == pytest.approx(50.0)
     assert parking_lots_equipped([]).share_pct is None
     assert taxi_stations_by_year(SITES) == {2024: 1}
+
+
+HOMES = [
+    # 50 chargers + 250 reserved = 300 of 300 spaces → 100 %, complies
+    ChargingSiteRow("R1", "residential", "dedicated", 300, 0, 50, date(2023, 1, 1), ready_spaces=250),
+    # 10 chargers + 100 reserved = 110 of 200 → 55 %
+    ChargingSiteRow("R2", "residential", "dedicated", 200, 0, 10, date(2024, 6, 1), ready_spaces=100),
+    # every space has a charger: complies without a ready-space count
+    ChargingSiteRow("R3", "residential", "dedicated", 40, 0, 40, date(2022, 3, 1)),
+    # reserved spaces not recorded: only the 5 chargers count → 5 of 100 = 5 %
+    ChargingSiteRow("R4", "residential", "dedicated", 100, 0, 5, date(2025, 1, 1)),
+    # parking spaces not recorded
+    ChargingSiteRow("R5", "residential", "dedicated", 0, 0, 0, date(2023, 1, 1), ready_spaces=0),
+    # old community (2019): not new, not judged
+    ChargingSiteRow("R6", "residential", "dedicated", 100, 0, 0, date(2019, 1, 1), ready_spaces=0),
+    # an office is not a residential community
+    ChargingSiteRow("C1", "office", "dedicated", 100, 6, 14, date(2022, 5, 1), ready_spaces=80),
+]
+
+
+def test_residential_readiness_per_community_and_share() -> None:
+    result = {c.code: c for c in residential_readiness(HOMES)}
+    assert list(result) == ["R1", "R2", "R3", "R4", "R5"]
+    assert [(c.complies, round(c.share_pct, 1), c.detail) for c in result.values()] == [
+        (True, 100.0, ""),
+        (False, 55.0, ""),
+        (True, 100.0, ""),
+        (False, 5.0, "ready spaces not recorded"),
+        (False, 0.0, "parking spaces not recorded"),
+    ]
+    assert all(
+        c.rule == "charging_ready_new_residential" and c.required_pct == 100.0 for c in result.values()
+    )
+    # 2 of the 5 new communities comply → 40 %
+    share = residential_ready_share(list(result.values()))
+    assert (share.count, share.total, share.share_pct) == (2, 5, pytest.approx(40.0))
+    assert residential_ready_share([]).share_pct is None

@@ -13,7 +13,9 @@ their clauses (``src/carbonpeak/data/plans/yangpu-2022.yaml``, text in ``yangpu-
   (``public_dedicated_chargers_14th``); new offices and public facilities equip at least 15 % of parking
   spaces with chargers, at least 30 % of them fast (``charger_space_share_new_offices``,
   ``fast_charger_share_new_offices``); every new parking lot has chargers (``chargers_new_parking_lots``);
-  at least 2 taxi demonstration stations (``taxi_demo_stations_14th``).
+  at least 2 taxi demonstration stations (``taxi_demo_stations_14th``); every new residential community
+  reserves the conditions to install chargers (新建小区100%预留充电设施建设安装条件,
+  ``charging_ready_new_residential``).
 
 References
 ----------
@@ -47,12 +49,18 @@ USES_30_PCT = (
     "other",
 )
 """Primary uses read as 其他类型公共建筑 (other public, i.e. non-residential civil, buildings): 30 % rule."""
+RULE_50_PCT = "pv_roof_area_share_new_gov_school_factory"
+"""Plan target of the 50 % roof-area rule (government offices, schools, industrial plants)."""
+RULE_30_PCT = "pv_roof_area_share_new_other_public"
+"""Plan target of the 30 % roof-area rule (other public buildings)."""
 NEW_BUILDING_FROM_YEAR = 2022
 PLAN_PERIOD = (date(2021, 1, 1), date(2025, 12, 31))
 """The 14th five-year plan period (十四五) the additions are counted in."""
 SPACE_SHARE_MIN_PCT = 15.0
 FAST_SHARE_MIN_PCT = 30.0
 CHARGER_SITE_KINDS_15_PCT = ("office", "public_facility")
+RULE_READY_RESIDENTIAL = "charging_ready_new_residential"
+"""Plan target: every new residential community reserves charging installation conditions (100 %)."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,8 @@ class ChargingSiteRow:
     fast_count: int
     slow_count: int
     commissioned: date | None
+    ready_spaces: int | None = None
+    """Parking spaces without a charger but with conduits and capacity reserved; ``None``: not recorded."""
 
     @property
     def chargers(self) -> int:
@@ -215,11 +225,7 @@ def new_building_compliance(
         required = roof_rule_pct(building)
         if required is None:
             continue
-        rule = (
-            "pv_roof_area_share_new_gov_school_factory"
-            if required == 50.0
-            else ("pv_roof_area_share_new_other_public")
-        )
+        rule = RULE_50_PCT if required == 50.0 else RULE_30_PCT
         if not building.roof_area_m2 or building.roof_area_m2 <= 0:
             out.append(Compliance(building.code, rule, required, 0.0, False, "roof area not recorded"))
             continue
@@ -348,3 +354,44 @@ def taxi_stations_by_year(
         if site.kind == "taxi_station" and site.commissioned and _in_period(site.commissioned, period):
             out[site.commissioned.year] = out.get(site.commissioned.year, 0) + 1
     return dict(sorted(out.items()))
+
+
+def residential_readiness(
+    sites: Iterable[ChargingSiteRow], period: tuple[date, date] = PLAN_PERIOD
+) -> list[Compliance]:
+    """Each new residential community: the share of its parking spaces ready for charging [%].
+
+    Ready spaces are those with a charger (one charger per space, an assumption) plus those with conduits
+    and capacity reserved (``ready_spaces``), capped at the parking spaces. A community complies when every
+    space is ready. One with no parking spaces recorded does not comply (detail ``parking spaces not
+    recorded``); one whose reserved spaces are not recorded counts only its chargers (detail ``ready spaces
+    not recorded``), so a gap in the registry shows as non-compliance rather than being hidden.
+
+    References
+    ----------
+    .. [1] Yangpu plan 三(四)3: 新建小区100%预留充电设施建设安装条件 (target
+       ``charging_ready_new_residential``, indicator ``charging_ready_share_new_residential``).
+    """
+    out = []
+    for site in sites:
+        if site.kind != "residential" or not is_new_site(site, period):
+            continue
+        if not site.parking_spaces:
+            out.append(
+                Compliance(
+                    site.code, RULE_READY_RESIDENTIAL, 100.0, 0.0, False, "parking spaces not recorded"
+                )
+            )
+            continue
+        ready = min(site.chargers + (site.ready_spaces or 0), site.parking_spaces)
+        complies = ready >= site.parking_spaces
+        detail = "ready spaces not recorded" if site.ready_spaces is None and not complies else ""
+        share = 100.0 * ready / site.parking_spaces
+        out.append(Compliance(site.code, RULE_READY_RESIDENTIAL, 100.0, share, complies, detail))
+    return out
+
+
+def residential_ready_share(compliance: Sequence[Compliance]) -> Coverage:
+    """New residential communities that comply with :func:`residential_readiness` over all of them
+    (indicator ``charging_ready_share_new_residential``)."""
+    return Coverage(sum(1 for c in compliance if c.complies), len(compliance))

@@ -8,14 +8,30 @@ capacity is given in 万kW, the unit of the plan's target ``pv_capacity_added_14
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Max
 
 from carbonpeak.core.renewables import rules
+from carbonpeak.web.buildings.models import Building
 from carbonpeak.web.renewables.models import ChargingSite, PvInstallation
-from carbonpeak.web.renewables.selectors import charging_rows, pv_sites, roof_buildings
+from carbonpeak.web.renewables.selectors import charging_rows, pv_sites, roof_buildings, substitution_years
 from carbonpeak.web.tracking.registry import ComputedValue, register
+
+INDICATORS = (
+    "pv_capacity_added",
+    "pv_roof_coverage",
+    "pv_roof_area_share_new_buildings",
+    "renewable_substitution_rate_new_buildings",
+    "public_dedicated_chargers_added",
+    "taxi_demo_stations_added",
+    "charger_space_share_new_offices",
+    "fast_charger_share",
+    "charger_equipped_share_new_parking",
+    "charging_ready_share_new_residential",
+)
+"""The plan indicators this module computes (each registered below)."""
 
 _PV_SOURCE = "PV installation registry"
 _SITE_SOURCE = "charging site registry"
@@ -67,11 +83,19 @@ def pv_roof_coverage() -> list[ComputedValue]:
 
 @register("pv_roof_area_share_new_buildings")
 def pv_roof_area_share_new_buildings() -> list[ComputedValue]:
-    """The lowest roof PV area share among new buildings under the 50 % or 30 % rule [%]."""
+    """The lowest roof PV area share among the new buildings of each rule [%], one value per target: the
+    50 % rule's buildings are judged against ``pv_roof_area_share_new_gov_school_factory`` only, the 30 %
+    rule's against ``pv_roof_area_share_new_other_public`` only."""
     if not PvInstallation.objects.exists():
         return []
     compliance = rules.new_building_compliance(roof_buildings(), pv_sites())
-    return _share(rules.min_space_share_pct(compliance), "%", _PV_SOURCE, _pv_synthetic())
+    synthetic = _pv_synthetic()
+    out = []
+    for target in (rules.RULE_50_PCT, rules.RULE_30_PCT):
+        group = [c for c in compliance if c.rule == target]
+        values = _share(rules.min_space_share_pct(group), "%", _PV_SOURCE, synthetic)
+        out += [replace(v, target=target) for v in values]
+    return out
 
 
 @register("public_dedicated_chargers_added")
@@ -113,3 +137,33 @@ def charger_equipped_share_new_parking() -> list[ComputedValue]:
     """New parking lots with chargers over all new parking lots [%]."""
     coverage = rules.parking_lots_equipped(charging_rows())
     return _share(coverage.share_pct, "%", _SITE_SOURCE, _sites_synthetic())
+
+
+@register("charging_ready_share_new_residential")
+def charging_ready_share_new_residential() -> list[ComputedValue]:
+    """New residential communities whose every parking space is ready for charging over all new
+    residential communities [%]."""
+    coverage = rules.residential_ready_share(rules.residential_readiness(charging_rows()))
+    return _share(coverage.share_pct, "%", _SITE_SOURCE, _sites_synthetic())
+
+
+@register("renewable_substitution_rate_new_buildings")
+def renewable_substitution_rate_new_buildings() -> list[ComputedValue]:
+    """On-site PV energy over total energy use of new buildings (built from 2022), per complete calendar
+    year [%]: operational (metered use, estimated yield), not the plan's design-stage basis; see
+    ``carbonpeak.core.renewables.substitution`` and docs/renewables.md."""
+    if not PvInstallation.objects.exists():
+        return []
+    out = []
+    for result in substitution_years():
+        if result.rate_pct is None:
+            continue
+        codes = [r.code for r in result.included]
+        synthetic = _pv_synthetic() or Building.objects.filter(code__in=codes, synthetic=True).exists()
+        source = "building meters and PV installation registry"
+        if result.estimated:
+            source += "; PV yield estimated on the default weather"
+        if result.excluded:
+            source += f"; {len(result.excluded)} new building(s) without metered energy excluded"
+        out.append(ComputedValue(result.year, round(result.rate_pct, 2), "%", source, synthetic))
+    return out

@@ -58,6 +58,15 @@ class ChargingSite(models.Model):
     site_kind = models.CharField(_("kind of site"), max_length=20, choices=KINDS)
     access = models.CharField(_("public or dedicated"), max_length=10, choices=ACCESS)
     parking_spaces = models.PositiveIntegerField(_("parking spaces"), default=0)
+    ready_spaces = models.PositiveIntegerField(
+        _("spaces ready for chargers"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Parking spaces without a charger whose conduits and power capacity are reserved for one; "
+            "empty when not recorded."
+        ),
+    )
     fast_count = models.PositiveIntegerField(_("fast chargers"), default=0)
     slow_count = models.PositiveIntegerField(_("slow chargers"), default=0)
     fast_kw = models.FloatField(_("kW per fast charger"), null=True, blank=True)
@@ -72,3 +81,8 @@ class ChargingSite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def chargers(self) -> int:
+        """Number of chargers (fast and slow)."""
+        return self.fast_count + self.slow_count

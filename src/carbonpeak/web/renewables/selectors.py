@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import functools
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from carbonpeak.core.renewables import rules
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from carbonpeak.core.renewables import rules, substitution
 from carbonpeak.web.buildings.models import Building
 from carbonpeak.web.renewables.models import ChargingSite, PvInstallation
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 PV_TARGET_KW = 29_000.0
 """Plan target ``pv_capacity_added_14th``: 2.9万千瓦 of new PV in 2021-2025 [kW]."""
 CHARGER_TARGET = 1_800
@@ -19,6 +24,33 @@ COVERAGE_TARGET_PCT = 50.0
 """Plan target ``pv_roof_coverage_2025`` [%]."""
 TAXI_TARGET = 2
 """Plan target ``taxi_demo_stations_14th``."""
+SUBSTITUTION_TARGETS_PCT = {2025: 10.0, 2030: 15.0}
+"""Plan targets ``renewable_substitution_new_buildings_2025`` and ``_2030`` [%]."""
+
+
+def _filtered(qs: QuerySet[Any], building: str, commissioned_year: int | None, **exact: str) -> QuerySet[Any]:
+    """``qs`` filtered by building code, commissioning year and the non-empty ``exact`` field values."""
+    if building:
+        qs = qs.filter(building__code=building)
+    if commissioned_year is not None:
+        qs = qs.filter(commissioned__year=commissioned_year)
+    return qs.filter(**{k: v for k, v in exact.items() if v}).select_related("building").order_by("code")
+
+
+def pv_installations(
+    *, building: str = "", kind: str = "", commissioned_year: int | None = None
+) -> QuerySet[PvInstallation]:
+    """PV installations, filtered by building code, kind and commissioning year (empty: no filter)."""
+    return _filtered(PvInstallation.objects.all(), building, commissioned_year, kind=kind)
+
+
+def charging_sites(
+    *, building: str = "", site_kind: str = "", access: str = "", commissioned_year: int | None = None
+) -> QuerySet[ChargingSite]:
+    """Charging sites, filtered by building code, kind of site, access and commissioning year."""
+    return _filtered(
+        ChargingSite.objects.all(), building, commissioned_year, site_kind=site_kind, access=access
+    )
 
 
 def pv_sites() -> list[rules.PvSite]:
@@ -43,10 +75,132 @@ def charging_rows() -> list[rules.ChargingSiteRow]:
     """Every charging site as a core row."""
     return [
         rules.ChargingSiteRow(
-            s.code, s.site_kind, s.access, s.parking_spaces, s.fast_count, s.slow_count, s.commissioned
+            s.code,
+            s.site_kind,
+            s.access,
+            s.parking_spaces,
+            s.fast_count,
+            s.slow_count,
+            s.commissioned,
+            s.ready_spaces,
         )
         for s in ChargingSite.objects.all()
     ]
+
+
+def onsite_pv(*, kinds: tuple[str, ...] = substitution.ONSITE_KINDS) -> list[substitution.OnsitePv]:
+    """Every building's on-site PV installation with the specific yield of its kind's assumed orientation
+    on the default weather (:data:`carbonpeak.core.renewables.substitution.ESTIMATE_ORIENTATION`)."""
+    out = []
+    for p in PvInstallation.objects.filter(building__isnull=False, kind__in=kinds).select_related("building"):
+        assert p.building is not None
+        tilt, azimuth = substitution.ESTIMATE_ORIENTATION[p.kind]
+        specific = _specific_yield(tilt, azimuth)
+        out.append(
+            substitution.OnsitePv(p.code, p.building.code, p.kind, p.capacity_kwp, p.commissioned, specific)
+        )
+    return out
+
+
+def new_building_energy(*, year: int) -> list[substitution.BuildingEnergyYear]:
+    """The metered energy in ``year`` of every building new in that year (built from 2022 to ``year``),
+    plus every building without ``year_built`` (listed apart by the rate).
+
+    Energy is read from the monthly rollups of each building's main meters
+    (:func:`carbonpeak.web.buildings.selectors.consumption_by_class`) and put on one basis, site energy in
+    kWh (calorific-equivalent), with the district's factor library
+    (:func:`carbonpeak.core.buildings.metrics.building_energy`). Water is not energy. No generation meter is
+    known to the building registry, so ``metered_pv_kwh`` stays empty and PV yield is estimated.
+    """
+    from carbonpeak.core.buildings.metrics import CLASS_CARRIER, building_energy
+    from carbonpeak.web.buildings.selectors import consumption_by_class, coverage_pct
+    from carbonpeak.web.reference.selectors import factor_library
+
+    library = factor_library()
+    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
+    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    out = []
+    scope = Building.objects.filter(
+        year_built__gte=rules.NEW_BUILDING_FROM_YEAR, year_built__lte=year
+    ).prefetch_related("meters")
+    for building in scope:
+        energy = {k: v for k, v in consumption_by_class(building, year).items() if k != "water"}
+        energy_kwh: float | None = None
+        flags: tuple[str, ...] = ()
+        if energy:
+            energy_kwh = building_energy(energy, year=year, library=library).energy_kwh
+            # what the site-energy total leaves out (the equal-value basis is not used here)
+            flags = tuple(
+                f"{c}: {substitution.FLAG_CLASS_NOT_COUNTED}" for c in energy if c not in CLASS_CARRIER
+            )
+            if energy_kwh is None:
+                flags += (substitution.FLAG_ENERGY_NOT_CONVERTED,)
+        out.append(
+            substitution.BuildingEnergyYear(
+                building.code,
+                building.year_built,
+                energy_kwh,
+                coverage_pct(building, start, end) if energy else None,
+                flags=flags,
+            )
+        )
+    unknown = Building.objects.filter(year_built__isnull=True).values_list("code", flat=True)
+    out += [substitution.BuildingEnergyYear(code, None, None) for code in unknown]
+    return out
+
+
+def substitution_years(*, as_of: date | None = None) -> list[substitution.SubstitutionResult]:
+    """The renewable substitution rate of new buildings for every complete calendar year from 2022 up to
+    the last year with metered data (oldest first); a year with no new building is left out.
+
+    Only complete years count (the year before ``as_of``, default today, at the latest): the rate of a year
+    in progress would compare part of a year's use with part of its yield.
+    """
+    from carbonpeak.web.buildings.selectors import latest_year_with_data
+
+    latest = latest_year_with_data()
+    today = as_of or timezone.localdate()
+    if latest is None:
+        return []
+    pv = onsite_pv()
+    out = []
+    for year in range(rules.NEW_BUILDING_FROM_YEAR, min(latest, today.year - 1) + 1):
+        result = substitution.renewable_substitution(new_building_energy(year=year), pv, year=year)
+        if result.rows:
+            out.append(result)
+    return out
+
+
+def substitution_summary(*, as_of: date | None = None) -> dict[str, Any]:
+    """The page's view of the rate: each year's rate against the targets and the latest year's breakdown
+    (building names, synthetic labels, flags)."""
+    every = substitution_years(as_of=as_of)
+    years = [y for y in every if y.rate_pct is not None] or every[-1:]  # years before any metering: left out
+    if not years:
+        return {"years": [], "latest": None, "rows": []}
+    latest = years[-1]
+    info = {
+        b["code"]: b
+        for b in Building.objects.filter(code__in=[r.code for r in latest.rows]).values(
+            "code", "name", "year_built", "synthetic"
+        )
+    }
+    rows = [{**asdict(r), "rate_pct": r.rate_pct, **info.get(r.code, {})} for r in latest.rows]
+    return {
+        "years": [
+            {
+                "year": y.year,
+                "rate_pct": y.rate_pct,
+                "buildings": len(y.included),
+                "excluded": len(y.excluded),
+            }
+            for y in years
+        ],
+        "latest": latest,
+        "rows": rows,
+        "targets": SUBSTITUTION_TARGETS_PCT,
+        "unknown_year_built": len(latest.unknown_year_built),
+    }
 
 
 def synthetic_data() -> bool:
@@ -72,71 +226,137 @@ class Progress:
         return min(100.0, 100.0 * self.value / self.target) if self.target else 0.0
 
 
-def renewables_summary(*, as_of: date | None = None) -> dict[str, Any]:
-    """Everything the overview page shows: progress, non-compliant new buildings and sites, map points."""
+def pv_summary(*, as_of: date | None = None) -> dict[str, Any]:
+    """What the PV page shows: progress against the PV targets and the new buildings that do not comply.
+
+    The roof-rule bars count the new buildings of each rule that comply (each must), against all of them.
+    """
     pv = pv_sites()
     buildings = roof_buildings()
-    sites = charging_rows()
     coverage = rules.roof_coverage(buildings, pv, as_of=as_of)
     capacity_kw = sum(rules.capacity_added_kw_by_year(pv).values())
-    chargers = sum(rules.chargers_added_by_year(sites).values())
-    taxi = sum(rules.taxi_stations_by_year(sites).values())
+    compliance = rules.new_building_compliance(buildings, pv)
     progress = [
         Progress("pv_capacity_added", capacity_kw, PV_TARGET_KW, "kW"),
-        Progress("public_dedicated_chargers_added", chargers, CHARGER_TARGET, ""),
         Progress("pv_roof_coverage", coverage.share_pct or 0.0, COVERAGE_TARGET_PCT, "%"),
-        Progress("taxi_demo_stations_added", taxi, TAXI_TARGET, ""),
     ]
-    lots = rules.parking_lots_equipped(sites)
+    for rule in (rules.RULE_50_PCT, rules.RULE_30_PCT):
+        group = [c for c in compliance if c.rule == rule]
+        if group:
+            complying = 100.0 * sum(1 for c in group if c.complies) / len(group)
+            progress.append(Progress(rule, complying, 100.0, "%"))
     names = dict(Building.objects.values_list("code", "name"))
-    failing_buildings = [
-        {**asdict(c), "name": names.get(c.code, "")}
-        for c in rules.new_building_compliance(buildings, pv)
-        if not c.complies
-    ]
-    failing_sites = [asdict(c) for c in rules.office_charger_compliance(sites) if not c.complies]
     return {
-        "progress": progress,
+        "pv_progress": progress,
         "coverage": coverage,
-        "lots": lots,
-        "fast": rules.fast_charger_share(sites),
-        "failing_buildings": failing_buildings,
-        "failing_sites": failing_sites,
+        "failing_buildings": [
+            {**asdict(c), "name": names.get(c.code, "")} for c in compliance if not c.complies
+        ],
         "density_kwp_per_m2": rules.MODULE_DENSITY_KWP_PER_M2,
         "synthetic": synthetic_data(),
     }
 
 
-def map_points() -> list[dict[str, Any]]:
-    """PV installations and charging sites located through their building (lon/lat), for the map."""
+def charging_summary() -> dict[str, Any]:
+    """What the charging page shows: progress against the charging targets, new offices and public
+    facilities below the 15 %/30 % rule, and new residential communities not fully ready for chargers."""
+    sites = charging_rows()
+    chargers = sum(rules.chargers_added_by_year(sites).values())
+    taxi = sum(rules.taxi_stations_by_year(sites).values())
+    lots = rules.parking_lots_equipped(sites)
+    fast = rules.fast_charger_share(sites)
+    homes = rules.residential_readiness(sites)
+    ready = rules.residential_ready_share(homes)
+    progress = [
+        Progress("public_dedicated_chargers_added", chargers, CHARGER_TARGET, ""),
+        Progress("taxi_demo_stations_added", taxi, TAXI_TARGET, ""),
+    ]
+    for key, share, target in (
+        ("charger_equipped_share_new_parking", lots.share_pct, 100.0),
+        ("charging_ready_share_new_residential", ready.share_pct, 100.0),
+        ("fast_charger_share", fast.share_pct, rules.FAST_SHARE_MIN_PCT),
+    ):
+        if share is not None:
+            progress.append(Progress(key, share, target, "%"))
+    names = dict(ChargingSite.objects.values_list("code", "name"))
+    fast_pct = {s.code: 100.0 * s.fast_count / s.chargers if s.chargers else 0.0 for s in sites}
+    return {
+        "charging_progress": progress,
+        "lots": lots,
+        "fast": fast,
+        "ready": ready,
+        "failing_sites": [
+            {**asdict(c), "name": names.get(c.code, ""), "fast_pct": fast_pct[c.code]}
+            for c in rules.office_charger_compliance(sites)
+            if not c.complies
+        ],
+        "failing_homes": [{**asdict(c), "name": names.get(c.code, "")} for c in homes if not c.complies],
+        "synthetic": synthetic_data(),
+    }
+
+
+def renewables_summary(*, as_of: date | None = None) -> dict[str, Any]:
+    """Everything the overview page shows: the PV and charging summaries, with every progress bar."""
+    pv, charging = pv_summary(as_of=as_of), charging_summary()
+    return pv | charging | {"progress": pv["pv_progress"] + charging["charging_progress"]}
+
+
+def map_points(*, layer: str | None = None) -> list[dict[str, Any]]:
+    """PV installations (layer ``pv``) and charging sites (``chargers``) located through their building
+    (lon/lat), for the map; one layer only when ``layer`` is given."""
     points: list[dict[str, Any]] = []
-    for p in PvInstallation.objects.select_related("building").filter(building__lat__isnull=False):
-        assert p.building is not None
-        points.append(
-            {
-                "layer": "pv",
-                "id": p.code,
-                "name": p.building.name,
-                "lon": p.building.lon,
-                "lat": p.building.lat,
-                "size": p.capacity_kwp,
-                "label": f"{p.capacity_kwp:g} kWp",
-            }
-        )
-    for s in ChargingSite.objects.select_related("building").filter(building__lat__isnull=False):
-        assert s.building is not None
-        points.append(
-            {
-                "layer": "chargers",
-                "id": s.code,
-                "name": s.name,
-                "lon": s.building.lon,
-                "lat": s.building.lat,
-                "size": s.fast_count + s.slow_count,
-                "label": f"{s.fast_count} + {s.slow_count}",
-            }
-        )
+    if layer in (None, "pv"):
+        for p in PvInstallation.objects.select_related("building").filter(building__lat__isnull=False):
+            assert p.building is not None
+            points.append(
+                {
+                    "layer": "pv",
+                    "id": p.code,
+                    "building": p.building.code,
+                    "name": p.building.name,
+                    "lon": p.building.lon,
+                    "lat": p.building.lat,
+                    "size": p.capacity_kwp,
+                    "label": f"{p.capacity_kwp:g} kWp",
+                }
+            )
+    if layer in (None, "chargers"):
+        for s in ChargingSite.objects.select_related("building").filter(building__lat__isnull=False):
+            assert s.building is not None
+            points.append(
+                {
+                    "layer": "chargers",
+                    "id": s.code,
+                    "building": s.building.code,
+                    "name": s.name,
+                    "lon": s.building.lon,
+                    "lat": s.building.lat,
+                    "size": s.chargers,
+                    "label": f"{s.fast_count} + {s.slow_count}",
+                }
+            )
     return points
+
+
+MAP_FOOTPRINTS_MAX = 2_000
+"""At most this many building outlines are sent to the map (the buildings with points first)."""
+
+
+def map_footprints(points: list[dict[str, Any]], *, limit: int = MAP_FOOTPRINTS_MAX) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of building footprints (Polygon or MultiPolygon) for ECharts'
+    ``registerMap`` (drawn offline, no tiles): the buildings with points first, then the others as the
+    district's background, at most ``limit``. Buildings without a footprint are left out."""
+    with_points = {p["building"] for p in points}
+    rows = sorted(
+        Building.objects.filter(footprint__isnull=False).values_list("code", "footprint"),
+        key=lambda r: (r[0] not in with_points, r[0]),
+    )
+    features = [
+        {"type": "Feature", "properties": {"name": code}, "geometry": footprint}
+        for code, footprint in rows
+        if isinstance(footprint, dict) and footprint.get("type") in ("Polygon", "MultiPolygon")
+    ]
+    return {"type": "FeatureCollection", "features": features[:limit]}
 
 
 def building_potentials(*, limit: int = 500) -> dict[str, Any]:

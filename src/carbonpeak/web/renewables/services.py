@@ -39,12 +39,17 @@ def _buildings(rows: Sequence[dict[str, Any]], label: str, outcome: ImportOutcom
     return found
 
 
-def _store(model: Any, code: str, values: dict[str, Any], outcome: ImportOutcome) -> None:
+def _store(
+    model: Any, code: str, values: dict[str, Any], outcome: ImportOutcome, absent: Sequence[str] = ()
+) -> None:
+    """Create or update one row by code; on update, the fields in ``absent`` (their column is not in the
+    file) keep their stored values."""
     current = model.objects.filter(code=code).first()
     if current is None:
         model.objects.create(code=code, **values)
         outcome.created += 1
         return
+    values = {k: v for k, v in values.items() if k not in absent}
     if all(getattr(current, k) == v for k, v in values.items()):
         outcome.unchanged += 1
         return
@@ -54,12 +59,39 @@ def _store(model: Any, code: str, values: dict[str, Any], outcome: ImportOutcome
     outcome.updated += 1
 
 
+PV_FIELDS = {"building_id": "building", "storage_kwh": "storage_kwh", "owner": "owner"}
+"""Optional PV columns → the model field each sets (``quality`` is not kept: a file's rows are not
+synthetic unless it says so)."""
+SITE_FIELDS = {
+    "building_id": "building",
+    "parking_lot": "parking_lot",
+    "parking_spaces": "parking_spaces",
+    "fast_count": "fast_count",
+    "slow_count": "slow_count",
+    "fast_kw": "fast_kw",
+    "slow_kw": "slow_kw",
+    "ready_spaces": "ready_spaces",
+}
+"""Optional charging-site columns → the model field each sets."""
+
+
+def _absent(optional: dict[str, str], columns: Sequence[str] | None) -> list[str]:
+    """Fields whose optional column the file lacks (none when the columns are not given)."""
+    return [] if columns is None else [f for c, f in optional.items() if c not in columns]
+
+
 def pv_installations_import(
-    *, rows: Sequence[dict[str, Any]], label: str = "pv", synthetic: bool = False
+    *,
+    rows: Sequence[dict[str, Any]],
+    label: str = "pv",
+    synthetic: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> ImportOutcome:
     """Create or update PV installations by id from validated rows (:func:`carbonpeak.io.renewables.
-    read_pv_file`), in one transaction; an unknown building rejects the file."""
+    read_pv_file`), in one transaction; an unknown building rejects the file. With the file's ``columns``,
+    an update leaves the fields of optional columns the file lacks as they are."""
     outcome = ImportOutcome()
+    absent = _absent(PV_FIELDS, columns)
     buildings = _buildings(rows, label, outcome)
     if outcome.errors:
         return outcome
@@ -74,20 +106,36 @@ def pv_installations_import(
                 "owner": row["owner"],
                 "synthetic": synthetic or row["synthetic"],
             }
-            _store(PvInstallation, row["id"], values, outcome)
+            _store(PvInstallation, row["id"], values, outcome, absent)
     return outcome
 
 
 def charging_sites_import(
-    *, rows: Sequence[dict[str, Any]], label: str = "chargers", synthetic: bool = False
+    *,
+    rows: Sequence[dict[str, Any]],
+    label: str = "chargers",
+    synthetic: bool = False,
+    columns: Sequence[str] | None = None,
 ) -> ImportOutcome:
     """Create or update charging sites by id from validated rows (:func:`carbonpeak.io.renewables.
-    read_charging_file`), in one transaction; an unknown building rejects the file."""
+    read_charging_file`), in one transaction; an unknown building rejects the file. With the file's
+    ``columns``, an update leaves the fields of optional columns the file lacks (e.g. ``ready_spaces``) as
+    they are."""
     outcome = ImportOutcome()
+    absent = _absent(SITE_FIELDS, columns)
     buildings = _buildings(rows, label, outcome)
     if outcome.errors:
         return outcome
-    fields = ("name", "parking_lot", "site_kind", "access", "parking_spaces", "fast_count", "slow_count")
+    fields = (
+        "name",
+        "parking_lot",
+        "site_kind",
+        "access",
+        "parking_spaces",
+        "fast_count",
+        "slow_count",
+        "ready_spaces",
+    )
     with transaction.atomic():
         for row in rows:
             values = {f: row[f] for f in fields}
@@ -98,7 +146,7 @@ def charging_sites_import(
                 commissioned=row["commissioned"],
                 synthetic=synthetic or row["synthetic"],
             )
-            _store(ChargingSite, row["id"], values, outcome)
+            _store(ChargingSite, row["id"], values, outcome, absent)
     return outcome
 
 
@@ -117,9 +165,8 @@ def renewables_file_import(*, kind: str, filename: str, content: bytes) -> Impor
     parsed = (read_pv_file if kind == "pv" else read_charging_file)(path, content)
     if parsed.errors:
         return ImportOutcome(errors=parsed.errors)
-    if kind == "pv":
-        return pv_installations_import(rows=parsed.rows, label=path.name)
-    return charging_sites_import(rows=parsed.rows, label=path.name)
+    store = pv_installations_import if kind == "pv" else charging_sites_import
+    return store(rows=parsed.rows, label=path.name, columns=parsed.columns)
 
 
 def renewables_demo_load(*, seed: int) -> str:
@@ -132,7 +179,7 @@ def renewables_demo_load(*, seed: int) -> str:
     buildings = [
         DemoBuilding(*row)
         for row in Building.objects.filter(synthetic=True).values_list(
-            "code", "primary_use", "public_institution", "floor_area_m2"
+            "code", "primary_use", "public_institution", "floor_area_m2", "year_built"
         )
     ]
     pv_rows, site_rows = reference_renewables(buildings, seed=seed)

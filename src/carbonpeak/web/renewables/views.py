@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from carbonpeak.web.portal.uploads import upload_page
 from carbonpeak.web.renewables import selectors, services
-from carbonpeak.web.renewables.models import ChargingSite, PvInstallation
 
 IMPORT_PERMISSIONS = {
     "pv": "renewables.add_pvinstallation",
@@ -18,16 +20,76 @@ IMPORT_PERMISSIONS = {
 }
 
 
+PROGRESS_LABELS = {
+    "pv_capacity_added": gettext_lazy("New PV capacity 2021–2025"),
+    "pv_roof_coverage": gettext_lazy("Roof PV coverage of public-institution and industrial buildings"),
+    "pv_roof_area_share_new_gov_school_factory": gettext_lazy(
+        "New government, school and factory buildings with PV on at least half of the roof"
+    ),
+    "pv_roof_area_share_new_other_public": gettext_lazy(
+        "Other new public buildings with PV on at least 30 percent of the roof"
+    ),
+    "renewable_substitution_rate_new_buildings": gettext_lazy("Renewable substitution rate of new buildings"),
+    "public_dedicated_chargers_added": gettext_lazy("New public and dedicated chargers 2021–2025"),
+    "taxi_demo_stations_added": gettext_lazy("Taxi demonstration stations"),
+    "charger_equipped_share_new_parking": gettext_lazy("New parking lots with chargers"),
+    "charging_ready_share_new_residential": gettext_lazy("New residential communities ready for chargers"),
+    "fast_charger_share": gettext_lazy("Fast-charger share at new offices and public facilities"),
+}
+"""Progress bar labels by indicator or target code."""
+
+
+def _labelled(progress: list[selectors.Progress]) -> list[dict[str, Any]]:
+    return [{"p": p, "label": PROGRESS_LABELS[p.key]} for p in progress]
+
+
+def _map(layer: str | None) -> dict[str, Any]:
+    points = selectors.map_points(layer=layer)
+    return {"points": points, "footprints": selectors.map_footprints(points)}
+
+
 @login_required
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    """Progress against the plan's targets, non-compliant new buildings and sites, map and registries."""
+    """Progress against every PV and charging target, with links to the PV and charging pages."""
     context = selectors.renewables_summary()
-    context["points"] = selectors.map_points()
-    context["installations"] = PvInstallation.objects.select_related("building")
-    context["sites"] = ChargingSite.objects.select_related("building")
-    context["potentials"] = selectors.building_potentials()
+    context["progress"] = _labelled(context["progress"])
     return render(request, "renewables/overview.html", context)
+
+
+@login_required
+@require_GET
+def pv(request: HttpRequest) -> HttpResponse:
+    """PV: progress, new buildings that do not comply, the renewable substitution rate, the map, each
+    building's potential and the registry."""
+    context = selectors.pv_summary()
+    substitution = selectors.substitution_summary()
+    progress = context["pv_progress"]
+    if substitution["latest"] is not None and substitution["latest"].rate_pct is not None:
+        target = selectors.SUBSTITUTION_TARGETS_PCT[2025]
+        key = "renewable_substitution_rate_new_buildings"
+        progress.append(selectors.Progress(key, substitution["latest"].rate_pct, target, "%"))
+    context.update(
+        progress=_labelled(progress),
+        substitution=substitution,
+        installations=selectors.pv_installations(),
+        potentials=selectors.building_potentials(),
+        **_map("pv"),
+    )
+    return render(request, "renewables/pv.html", context)
+
+
+@login_required
+@require_GET
+def charging(request: HttpRequest) -> HttpResponse:
+    """Charging: progress, new sites and communities that do not comply, the map and the registry."""
+    context = selectors.charging_summary()
+    context.update(
+        progress=_labelled(context["charging_progress"]),
+        sites=selectors.charging_sites(),
+        **_map("chargers"),
+    )
+    return render(request, "renewables/charging.html", context)
 
 
 @login_required

@@ -9,6 +9,10 @@ indicators with :func:`register`::
     def _pv_added() -> list[ComputedValue]: ...
 
 An indicator with no provider is reported by its target's lead unit (see ``docs/tracking.md``).
+
+One indicator can carry several targets with different scopes (e.g. the 50 % and 30 % roof-area rules of
+``pv_roof_area_share_new_buildings``). A value with a ``target`` code applies to that target only; a value
+without one applies to every target of its indicator (:func:`values_for_target`).
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ class ComputedValue:
     area: str = ""
     change_pct: float | None = None
     """Change against the baseline year [%], when the module computes it."""
+    target: str | None = None
+    """Code of the one target the value is judged against; ``None``: every target of the indicator."""
 
     @property
     def period_end(self) -> date:
@@ -50,6 +56,15 @@ class ComputedValue:
     def as_dict(self) -> dict[str, Any]:
         """Plain dictionary (for templates and JSON)."""
         return asdict(self)
+
+    def applies_to(self, target_code: str) -> bool:
+        """Whether the value is judged against ``target_code`` (its own target, or any when it has none)."""
+        return self.target is None or self.target == target_code
+
+
+def values_for_target(values: list[ComputedValue], target_code: str) -> list[ComputedValue]:
+    """The values of an indicator that apply to one of its targets (see :attr:`ComputedValue.target`)."""
+    return [v for v in values if v.applies_to(target_code)]
 
 
 Provider = Callable[[], list[ComputedValue]]

@@ -218,7 +218,7 @@ def _observations(
     approved: dict[str, list[ReportedValue]],
 ) -> tuple[list[Observation], str, bool]:
     if info.kind == COMPUTED:
-        values = computed.get(info.indicator_code, [])
+        values = registry.values_for_target(computed.get(info.indicator_code, []), info.code)
         source = values[-1].source if values else "no computed value yet"
         return [v.observation() for v in values], source, any(v.synthetic for v in values)
     rows = approved.get(info.code, [])

@@ -76,6 +76,9 @@ def unit_kind_label(kind: str) -> str:
 
 @register.filter
 def computed_value(target: Any, computed: dict[str, list[dict[str, Any]]] | None) -> dict[str, Any] | None:
-    """The latest value the platform computes for the target's indicator, if any."""
-    values = (computed or {}).get(target.indicator.code)
+    """The latest value the platform computes for the target's indicator that applies to the target, if any
+    (a value computed for another target of the same indicator is not shown)."""
+    values = [
+        v for v in (computed or {}).get(target.indicator.code, []) if v.get("target") in (None, target.code)
+    ]
     return values[-1] if values else None
