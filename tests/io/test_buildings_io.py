@@ -114,3 +114,17 @@ def test_the_demo_weather_has_a_year_and_a_normal_year():
     assert january["cooling_kd"] == 0
     assert july["cooling_kd"] > 0
     assert july["heating_kd"] == 0
+
+
+def test_a_generation_meter_must_meter_electricity(tmp_path):
+    from carbonpeak.io.buildings import read_meters_file
+
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "id,building_id,energy_class,unit,category\nPV1,B1,electricity,kWh,generation.pv\nPV2,B1,gas,m3,generation.pv\n",
+        encoding="utf-8",
+    )
+    parsed = read_meters_file(path)
+    assert [str(e) for e in parsed.errors] == [
+        "m.csv, row 3: field category: a generation meter ('generation.pv') must meter electricity, not gas"
+    ]

@@ -1,8 +1,9 @@
 """Data shared by the building tests: a two-building site with interval, gas and register meters (the
 ``site`` fixture in ``tests/web/conftest.py`` loads it)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -25,3 +26,13 @@ def readings_file(tmp_path: Path, lines: list[str], name: str = "r.csv") -> Path
     path = tmp_path / name
     path.write_text("meter_id,timestamp,value\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def ingest(path: Path, **kw: Any) -> Any:
+    """Read a readings file and ingest it a year and more after ``T0`` (so nothing is in the future)."""
+    from carbonpeak.io.readings import read_readings_file
+    from carbonpeak.web.buildings import services
+
+    readings, problem = read_readings_file(path)
+    assert problem is None
+    return services.readings_ingest(readings=readings, source="file", now=T0 + timedelta(days=400), **kw)

@@ -1,23 +1,16 @@
 """Building monitoring on SQLite and PostgreSQL: idempotent ingest, resets, quarantine, metrics, gateways."""
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from carbonpeak.io.buildings import read_buildings_file, read_meters_file
-from carbonpeak.io.readings import RawReading, read_readings_file
+from carbonpeak.io.readings import RawReading
 from carbonpeak.web.buildings import selectors, services
 from carbonpeak.web.buildings.models import MeterRollup, QuarantinedReading, Reading
-from tests.web.buildings_fixtures import BUILDINGS, SH, T0, readings_file
+from tests.web.buildings_fixtures import BUILDINGS, SH, T0, ingest, readings_file
 
 pytestmark = pytest.mark.django_db
-
-
-def ingest(path: Path, **kw):
-    readings, problem = read_readings_file(path)
-    assert problem is None
-    return services.readings_ingest(readings=readings, source="file", now=T0 + timedelta(days=400), **kw)
 
 
 def test_importing_the_same_file_twice_changes_nothing(site):

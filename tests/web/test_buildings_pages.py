@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from carbonpeak.io.buildings import read_meters_file
 from carbonpeak.web.buildings import selectors, services
 from carbonpeak.web.buildings.models import Building, Reading
-from tests.web.test_buildings import ingest, readings_file, site  # noqa: F401 - the shared building fixture
+from tests.web.buildings_fixtures import ingest, readings_file
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ def upload(client, kind: str, name: str, content: bytes):
     return client.post("/buildings/import/", {"kind": kind, "file": handle})
 
 
-def test_the_import_page_needs_a_login_and_the_permission(site, client, unit_user):  # noqa: F811
+def test_the_import_page_needs_a_login_and_the_permission(site, client, unit_user):
     assert client.get("/buildings/import/").status_code == 302  # to the login page
     client.force_login(unit_user)
     assert client.get("/buildings/import/").status_code == 403
@@ -42,7 +42,7 @@ def test_the_import_page_needs_a_login_and_the_permission(site, client, unit_use
     )
 
 
-def test_the_import_page_imports_whole_files_or_lists_every_bad_row(site, client, office_admin):  # noqa: F811
+def test_the_import_page_imports_whole_files_or_lists_every_bad_row(site, client, office_admin):
     client.force_login(office_admin)
     bad = upload(
         client, "buildings", "b.csv", b"id,name,primary_use,floor_area_m2\nB8,x,hotel,1\nB9,,spa,-2\n"
@@ -74,14 +74,14 @@ def test_the_import_page_imports_whole_files_or_lists_every_bad_row(site, client
         ("r.csv", b"\x00\x01\x02binary", "is not a text file"),
     ],
 )
-def test_uploads_are_checked_for_type(site, client, office_admin, name, content, message):  # noqa: F811
+def test_uploads_are_checked_for_type(site, client, office_admin, name, content, message):
     client.force_login(office_admin)
     response = upload(client, "readings", name, content)
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_uploads_are_checked_for_size(site, client, office_admin, settings):  # noqa: F811
+def test_uploads_are_checked_for_size(site, client, office_admin, settings):
     settings.MAX_UPLOAD_MB = 0
     client.force_login(office_admin)
     response = upload(client, "readings", "r.csv", b"meter_id,timestamp,value\nE1,2023-01-01 00:00,1\n")
@@ -89,7 +89,7 @@ def test_uploads_are_checked_for_size(site, client, office_admin, settings):  # 
     assert "over the 0 MB limit" in response.content.decode()
 
 
-def test_the_audit_list_orders_by_urgency(site, client, office_admin):  # noqa: F811
+def test_the_audit_list_orders_by_urgency(site, client, office_admin):
     Building.objects.create(
         code="A1",
         name="旧审计",
@@ -122,7 +122,7 @@ def test_the_audit_list_orders_by_urgency(site, client, office_admin):  # noqa: 
     assert 'data-building="A2"' not in html
 
 
-def test_the_building_page_shows_performance_and_virtual_load(site, tmp_path, client, office_admin):  # noqa: F811
+def test_the_building_page_shows_performance_and_virtual_load(site, tmp_path, client, office_admin):
     path = tmp_path / "v.csv"
     path.write_text(
         "id,building_id,energy_class,unit,virtual\nB1-REST,B1,electricity,kWh,E1 - R1\n", encoding="utf-8"
@@ -142,7 +142,7 @@ def test_the_building_page_shows_performance_and_virtual_load(site, tmp_path, cl
     assert "缺少： occupants" in html.split('id="public-indicators"')[1][:200]  # what is missing, named
 
 
-def test_the_map_draws_footprints(site, client, office_admin):  # noqa: F811
+def test_the_map_draws_footprints(site, client, office_admin):
     ring = [[121.52, 31.27], [121.521, 31.27], [121.521, 31.271], [121.52, 31.271], [121.52, 31.27]]
     Building.objects.filter(code="B1").update(footprint={"type": "Polygon", "coordinates": [ring]})
     client.force_login(office_admin)
@@ -159,7 +159,7 @@ DEGREE_DAYS = "station,period,heating_kd,cooling_kd,source\n" + "".join(
 )
 
 
-def test_weather_normalisation_from_imported_degree_days(site, tmp_path):  # noqa: F811
+def test_weather_normalisation_from_imported_degree_days(site, tmp_path):
     from carbonpeak.io.buildings import read_degree_days_file
 
     path = tmp_path / "dd.csv"
@@ -181,7 +181,7 @@ def test_weather_normalisation_from_imported_degree_days(site, tmp_path):  # noq
     assert result["normalised_kwh"] == pytest.approx(1_940.0)
 
 
-def test_weather_normalisation_refuses_too_few_months_and_conflicting_reimports(site, tmp_path):  # noqa: F811
+def test_weather_normalisation_refuses_too_few_months_and_conflicting_reimports(site, tmp_path):
     from carbonpeak.io.buildings import read_degree_days_file
 
     path = tmp_path / "dd.csv"

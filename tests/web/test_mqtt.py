@@ -12,7 +12,6 @@ import pytest
 
 from carbonpeak.web.buildings.models import QuarantinedReading, Reading
 from carbonpeak.web.buildings.mqtt import MqttIngestor, connect, parse_message
-from tests.web.test_buildings import site  # noqa: F401 - the shared building fixture
 
 pytestmark = pytest.mark.django_db
 BROKER = ("127.0.0.1", 1883)
@@ -45,7 +44,7 @@ def test_parse_message():
         assert parse_message("carbonpeak/B1/E1", body).readings[0].problem == "'readings' is not a list"
 
 
-def test_readings_published_to_mosquitto_are_ingested_without_loss(site, broker):  # noqa: F811
+def test_readings_published_to_mosquitto_are_ingested_without_loss(site, broker):
     import paho.mqtt.client as mqtt
 
     prefix = f"carbonpeak-test-{uuid.uuid4().hex[:8]}"
@@ -92,7 +91,7 @@ def _end_session(broker, client_id: str) -> None:
     client.disconnect()
 
 
-def test_messages_are_acknowledged_only_after_their_readings_commit(site, broker):  # noqa: F811
+def test_messages_are_acknowledged_only_after_their_readings_commit(site, broker):
     """A subscriber that stops before ingesting gets the messages again on reconnection: nothing is lost."""
     import paho.mqtt.client as mqtt
 

@@ -352,8 +352,11 @@ def test_each_roof_rule_is_judged_against_its_own_target(district, tmp_path, cap
     }
 
 
-def metered_year(code: str, year: int, monthly_kwh: float) -> None:
-    """A main electricity meter with a full year of monthly rollups (and daily ones: full coverage).
+def metered_year(
+    code: str, year: int, monthly_kwh: float, category: str = "total", suffix: str = "E"
+) -> None:
+    """A main electricity meter (or another ``category``) with a full year of monthly rollups (and daily ones:
+    full coverage).
 
     Rollups are written directly (fields meter, period, start, consumption, readings): the test does not
     depend on the readings ingest.
@@ -365,9 +368,10 @@ def metered_year(code: str, year: int, monthly_kwh: float) -> None:
 
     tz = ZoneInfo("Asia/Shanghai")
     meter = Meter.objects.create(
-        code=f"{code}-E",
+        code=f"{code}-{suffix}",
         building=Building.objects.get(code=code),
         energy_class="electricity",
+        category=category,
         unit="kWh",
         interval_minutes=60,
     )
@@ -455,6 +459,34 @@ def test_renewable_substitution_rate_matches_a_hand_calculation(
     page = client.get(reverse("renewables:pv")).content.decode()
     assert 'id="substitution"' in page
     assert '<tr data-substitution="N3" class="excluded">' in page
+
+
+def test_a_generation_meter_gives_the_metered_yield_and_is_not_consumption(reference_loaded):
+    """2024: G9 (built 2022) draws 12 × 10,000 = 120,000 kWh from the grid; its PV inverter meter
+    (``generation.pv``) records 12 × 1,000 = 12,000 kWh. rate = 12,000 / (120,000 + 12,000) = 9.0909 %."""
+    from carbonpeak.web.buildings import selectors as building_selectors
+
+    building("G9", "government_office", True, 1000.0, 2022)
+    metered_year("G9", 2024, 10_000.0)
+    metered_year("G9", 2024, 1_000.0, category="generation.pv", suffix="PV")
+    PvInstallation.objects.create(
+        code="PV-G9",
+        building=Building.objects.get(code="G9"),
+        capacity_kwp=10,
+        kind="rooftop",
+        commissioned=date(2023, 1, 1),
+    )
+    g9 = Building.objects.get(code="G9")
+    assert building_selectors.consumption_by_class(g9, 2024) == {
+        "electricity": (pytest.approx(120_000.0), "kWh")
+    }
+    assert building_selectors.generation_kwh(g9, 2024) == pytest.approx(12_000.0)
+    assert building_selectors.generation_kwh(g9, 2023) is None  # no reading that year: unknown, not zero
+    (result,) = [r for r in selectors.substitution_years(as_of=date(2026, 1, 15)) if r.year == 2024]
+    (row,) = result.rows
+    assert (row.yield_basis, row.flags) == ("metered", ())
+    assert (result.energy_kwh, result.renewable_kwh) == (pytest.approx(120_000.0), pytest.approx(12_000.0))
+    assert result.rate_pct == pytest.approx(100 * 12_000 / 132_000)
 
 
 HOMES_CSV = (

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES
+from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES, is_generation
 from carbonpeak.core.errors import UnitError
 from carbonpeak.core.units import dimension_name
 from carbonpeak.io.tabular import ParsedRows, RowError, parse_rows
@@ -221,6 +221,9 @@ def parse_meter_row(row: dict[str, str], number: int, label: str) -> dict[str, A
     category = row.get("category", "") or "total"
     if category not in CATEGORIES:
         p.append(("category", f"'{category}' is not a sub-metering category"))
+    elif is_generation(category) and energy_class != "electricity":
+        problem = f"a generation meter ('{category}') must meter electricity, not {energy_class}"
+        p.append(("category", problem))
     out["category"] = category
     kind = row.get("kind", "") or "interval"
     if kind not in ("interval", "cumulative"):

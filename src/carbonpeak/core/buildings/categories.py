@@ -52,9 +52,15 @@ CATEGORIES: dict[str, Category] = {
         Category("special.gym", "健身房", "Gym", "special"),
         Category("special.other", "其他", "Other special", "special"),
         Category("total", "总用能", "Whole building (main meter)", ""),
+        Category("generation", "可再生能源发电", "On-site renewable generation", ""),
+        Category("generation.pv", "光伏发电", "PV generation", "generation"),
     )
 }
-"""The sub-metering tree: four first-level items, their sub-items, and ``total`` for main meters."""
+"""The sub-metering tree: four first-level items, their sub-items, and ``total`` for main meters.
+
+``generation`` is the project's extension, not part of the MOHURD guideline: meters of on-site generation
+(e.g. a PV inverter's output). Their energy is produced, not used, so it is never summed as consumption; it is
+the metered renewable yield of the renewable substitution rate."""
 
 ENERGY_CLASSES: dict[str, tuple[str, str, str]] = {
     "electricity": ("电", "Electricity", "energy"),
@@ -65,6 +71,11 @@ ENERGY_CLASSES: dict[str, tuple[str, str, str]] = {
     "other": ("其他", "Other", "energy"),
 }
 """Energy classes: (中文, English, dimension of the meter's unit)."""
+
+
+def is_generation(code: str) -> bool:
+    """Whether a category meters on-site generation rather than consumption."""
+    return ancestors(code)[-1] == "generation"
 
 
 def ancestors(code: str) -> list[str]:

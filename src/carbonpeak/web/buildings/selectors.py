@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Sum
 
-from carbonpeak.core.buildings.categories import CATEGORIES, ancestors
+from carbonpeak.core.buildings.categories import CATEGORIES, ancestors, is_generation
 from carbonpeak.core.buildings.metrics import (
     InsufficientDataError,
     Quota,
@@ -39,8 +39,9 @@ def main_meters(building: Building) -> list[Meter]:
 
     For each energy class: its ``total`` meters when it has any; otherwise its sub-meters whose category has
     no metered ancestor in that class, so a metered parent and its metered children are not counted twice.
+    Generation meters (on-site PV output) measure energy produced, not used, and are never chosen.
     """
-    physical = [m for m in building.meters.all() if not m.virtual]
+    physical = [m for m in building.meters.all() if not m.virtual and not is_generation(m.category)]
     chosen = []
     for energy_class in sorted({m.energy_class for m in physical}):
         meters = [m for m in physical if m.energy_class == energy_class]
@@ -283,6 +284,24 @@ def _meter_total(meter: Meter, start: datetime, end: datetime, unit: str) -> flo
     return total
 
 
+def generation_kwh(building: Building, year: int) -> float | None:
+    """Metered on-site generation of the building in the year [kWh] (its generation meters' monthly rollups).
+
+    ``None`` when it has no generation meter, or none of them sent a reading in the year: the yield is then
+    unknown (and may be estimated by the caller), not zero.
+    """
+    meters = [m for m in building.meters.all() if not m.virtual and is_generation(m.category)]
+    if not meters:
+        return None
+    start, end = _year_bounds(year)
+    months = MeterRollup.objects.filter(
+        meter__in=meters, period=MeterRollup.MONTH, start__gte=start, start__lt=end
+    )
+    if not months.exists():
+        return None
+    return sum(_meter_total(m, start, end, "kWh") for m in meters)
+
+
 def meter_year_totals(building: Building, year: int) -> dict[str, float]:
     """Each meter's consumption in the year, in its own unit (virtual meters computed from their members)."""
     start, end = _year_bounds(year)
@@ -307,11 +326,16 @@ def _last_hour(meters: list[Meter]) -> datetime | None:
 
 
 def hourly_profile(building: Building, *, days: int = 7, end: datetime | None = None) -> dict[str, Any]:
-    """Hourly load by sub-metering category over the last ``days`` with data (from hourly rollups)."""
-    meters = [m for m in building.meters.all() if not m.virtual and m.energy_class == "electricity"]
-    last = _last_hour(meters)
+    """Hourly load by sub-metering category over the last ``days`` with data (from hourly rollups).
+
+    On-site generation is not load: its meters come back as separate lines (``generation``), not stacked.
+    """
+    electric = [m for m in building.meters.all() if not m.virtual and m.energy_class == "electricity"]
+    meters = [m for m in electric if not is_generation(m.category)]
+    generators = [m for m in electric if is_generation(m.category)]
+    last = _last_hour(meters + generators)
     if last is None:
-        return {"hours": [], "series": [], "virtual": []}
+        return {"hours": [], "series": [], "virtual": [], "generation": []}
     stop = end or (last + timedelta(hours=1))
     begin = stop - timedelta(days=days)
     rows = (
@@ -335,7 +359,12 @@ def hourly_profile(building: Building, *, days: int = 7, end: datetime | None = 
         for m in building.meters.all()
         if m.virtual and m.energy_class == "electricity"
     ]
+    generation = [
+        {"meter": m.code, "data": [round(v, 6) for v in _terms_hourly([(1, m)], hours, begin, stop)]}
+        for m in generators
+    ]
     return {
+        "generation": generation,
         "hours": [h.astimezone(SHANGHAI).strftime("%m-%d %H:00") for h in hours],
         "series": [
             {"category": c, "name": CATEGORIES[c].name_zh, "name_en": CATEGORIES[c].name_en, "data": d}
@@ -347,9 +376,16 @@ def hourly_profile(building: Building, *, days: int = 7, end: datetime | None = 
 
 def _virtual_hourly(meter: Meter, hours: list[datetime], begin: datetime, stop: datetime) -> list[float]:
     """A virtual meter's hourly consumption: the signed sum of its members' hourly rollups."""
+    return _terms_hourly(_physical_terms(meter), hours, begin, stop)
+
+
+def _terms_hourly(
+    terms: list[tuple[int, Meter]], hours: list[datetime], begin: datetime, stop: datetime
+) -> list[float]:
+    """The signed sum of some meters' hourly rollups at ``hours``."""
     index = {h: i for i, h in enumerate(hours)}
     out = [0.0] * len(hours)
-    for sign, physical in _physical_terms(meter):
+    for sign, physical in terms:
         rows = MeterRollup.objects.filter(
             meter=physical, period=MeterRollup.HOUR, start__gte=begin, start__lt=stop
         ).values_list("start", "consumption")

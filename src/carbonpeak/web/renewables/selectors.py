@@ -109,11 +109,12 @@ def new_building_energy(*, year: int) -> list[substitution.BuildingEnergyYear]:
     Energy is read from the monthly rollups of each building's main meters
     (:func:`carbonpeak.web.buildings.selectors.consumption_by_class`) and put on one basis, site energy in
     kWh (calorific-equivalent), with the district's factor library
-    (:func:`carbonpeak.core.buildings.metrics.building_energy`). Water is not energy. No generation meter is
-    known to the building registry, so ``metered_pv_kwh`` stays empty and PV yield is estimated.
+    (:func:`carbonpeak.core.buildings.metrics.building_energy`). Water is not energy. A building with
+    generation meters (sub-metering category ``generation.pv``) gives its metered PV yield; the others' yield
+    is estimated by the rate.
     """
     from carbonpeak.core.buildings.metrics import CLASS_CARRIER, building_energy
-    from carbonpeak.web.buildings.selectors import consumption_by_class, coverage_pct
+    from carbonpeak.web.buildings.selectors import consumption_by_class, coverage_pct, generation_kwh
     from carbonpeak.web.reference.selectors import factor_library
 
     library = factor_library()
@@ -141,6 +142,7 @@ def new_building_energy(*, year: int) -> list[substitution.BuildingEnergyYear]:
                 building.year_built,
                 energy_kwh,
                 coverage_pct(building, start, end) if energy else None,
+                metered_pv_kwh=generation_kwh(building, year),
                 flags=flags,
             )
         )

@@ -13,8 +13,11 @@ document.addEventListener("DOMContentLoaded", function () {
         return { type: "line", stack: "load", areaStyle: {}, symbol: "none", name: en ? s.name_en : s.name, data: s.data };
       }).concat((profile.virtual || []).map(function (v) {  // computed from member meters: dashed, not stacked
         return { type: "line", symbol: "none", lineStyle: { type: "dashed", width: 2 }, name: v.meter, data: v.data };
+      })).concat((profile.generation || []).map(function (g) {  // on-site generation is not load: dotted, not stacked
+        return { type: "line", symbol: "none", lineStyle: { type: "dotted", width: 2 }, name: g.meter + " (PV)", data: g.data };
       }))
     });
+    document.getElementById("load-chart").dataset.generation = String((profile.generation || []).length);
     document.getElementById("load-chart").dataset.rendered = String(profile.series.length);
     document.getElementById("load-chart").dataset.virtual = String((profile.virtual || []).length);
     var monthly = data("monthly-data");
