@@ -210,3 +210,13 @@ def test_columns_from_raw_readings_and_concat():
     assert both.meters == ["E1", "E2", "E3"]
     assert [r[0] for r in rows(both)] == ["E1", "E2", "E2", "E3"]
     assert both.problems == {1: ("x", "'x' is not a timestamp")}
+
+
+def test_times_outside_1900_to_2199_are_problems_not_crashes():
+    got, bad = timestamps_ns(_strings(["9999-01-01 00:00:00", "2500-01-01T00:00", "2024-01-01 00:00:00"]))
+    assert bad.tolist() == [True, True, False]
+    assert got[2] == ns(datetime(2024, 1, 1, tzinfo=SH))
+    far = datetime(9999, 1, 1, tzinfo=SH)
+    cols = ReadingColumns.from_raw([RawReading("E1", far, 1.0, "1", 2)])
+    assert cols.problems == {0: ("1", "'9999-01-01 00:00:00+08:00' is not a time of 1900-2199")}
+    assert cols.ts_ns.tolist() == [UNKNOWN_TIME]

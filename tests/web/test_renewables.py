@@ -167,7 +167,7 @@ def test_indicators_appear_through_the_tracking_registry(registries, capsys):
     assert rows["chargers_new_parking_lots"]["latest_value"] == pytest.approx(50.0)
 
 
-def test_demo_data_is_synthetic_and_reloading_changes_nothing(db):
+def test_demo_data_is_synthetic_and_reloading_changes_nothing(reference_loaded):
     uses = ["government_office", "industrial", "commercial_office", "hospital", "shopping_mall"]
     for n in range(40):
         building(f"YP{n:04d}", uses[n % 5], n % 5 in (0, 3), None, 2000 + n % 25)
@@ -188,6 +188,16 @@ def test_demo_data_is_synthetic_and_reloading_changes_nothing(db):
     assert not ChargingSite.objects.filter(synthetic=False).exists()
     assert selectors.synthetic_data()
     assert all(v.synthetic for v in registry.computed_values()["taxi_demo_stations_added"])
+    from carbonpeak.web.buildings.models import Meter, Reading
+
+    generation = Meter.objects.filter(category="generation.pv")
+    assert generation.exists()
+    assert f"{generation.count()} PV generation meters" in first
+    assert all(m.building.year_built >= 2022 for m in generation)
+    assert Reading.objects.filter(meter__in=generation).count() == sum(
+        (date(2026, 1, 1) - max(p.commissioned, date(2025, 1, 1))).days * 96
+        for p in PvInstallation.objects.filter(building__meters__in=generation)
+    )
 
 
 def test_pages_need_login(client, unit_user, registries):

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -142,3 +143,49 @@ def reference_renewables(
             }
         )
     return pv, sites
+
+
+GENERATION_YEAR = 2025
+"""The demo buildings' metered year (:func:`carbonpeak.demo.buildings.reference_buildings`)."""
+
+
+def generation_readings(
+    hourly_kwh_per_kwp: np.ndarray,
+    capacity_kwp: float,
+    commissioned: date,
+    *,
+    seed: int,
+    year: int = GENERATION_YEAR,
+) -> tuple[np.ndarray, np.ndarray]:
+    """SYNTHETIC 15-minute readings of a PV generation meter for ``year``: times [ns, UTC] and energy [kWh].
+
+    Each hour of ``hourly_kwh_per_kwp`` (8,760 values of AC energy per kWp for the installation's orientation
+    on the default weather, hour-ending as in EPW) is spread evenly over its four quarter hours and scaled by
+    the capacity and a day-to-day performance factor drawn around 1 (soiling, clouds the typical year does not
+    have). Nothing is generated before the commissioning day.
+
+    Parameters
+    ----------
+    hourly_kwh_per_kwp : numpy.ndarray
+        AC energy per kWp in each hour of a 365-day year [kWh/kWp].
+    capacity_kwp : float
+        Installed capacity [kWp].
+    commissioned : date
+        Commissioning day; earlier quarter hours are not metered.
+    seed : int
+        Seed of the performance factors.
+    year : int
+        Calendar year of the readings (not a leap year).
+    """
+    hours = np.asarray(hourly_kwh_per_kwp, dtype=float)
+    if hours.size != 8760:
+        raise ValueError(f"expected 8,760 hourly values, got {hours.size}")
+    rng = np.random.default_rng(seed)
+    factor = np.repeat(rng.normal(1.0, 0.08, 365).clip(0.6, 1.2), 24)
+    quarters = np.repeat(hours * factor * capacity_kwp / 4, 4)
+    start = datetime(year, 1, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
+    # readings are stamped at the start of their interval, as the demo's consumption meters are
+    stamps = int(start.timestamp()) * 10**9 + np.arange(quarters.size, dtype=np.int64) * 900 * 10**9
+    first = max(commissioned, date(year, 1, 1))
+    keep = np.arange(quarters.size) >= (first - date(year, 1, 1)).days * 96
+    return stamps[keep], quarters[keep].round(4)

@@ -43,6 +43,16 @@ _NO_DST_FROM_NS = 694_195_200 * 10**9
 """1992-01-01T00:00+08:00 [ns]: Shanghai has kept UTC+8 without daylight saving since then (it did observe
 it in 1986-1991), so later local times convert by a fixed offset."""
 _UTC8_NS = 8 * 3600 * 10**9
+_LATEST_NS = 7_258_118_400 * 10**9
+"""2200-01-01T00:00Z [ns]: later (and pre-1900) times are refused as not a meter reading's time; the int64
+nanosecond clock itself ends in 2262."""
+_EARLIEST_NS = -2_208_988_800 * 10**9
+
+
+def epoch_ns(moment: datetime) -> int | None:
+    """Nanoseconds since the epoch of an aware time (microsecond resolution); ``None`` outside 1900-2199."""
+    ns = (moment - _EPOCH) // _MICROSECOND * 1000
+    return ns if _EARLIEST_NS <= ns < _LATEST_NS else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +117,13 @@ class ReadingColumns:
     def from_raw(cls, readings: Iterable[RawReading]) -> ReadingColumns:
         """Columns from parsed single readings (the HTTP and MQTT paths, and Excel files)."""
         items = list(readings)
-        stamps = [
-            UNKNOWN_TIME if r.timestamp is None else (r.timestamp - _EPOCH) // _MICROSECOND * 1000
-            for r in items
-        ]
+        stamps = [UNKNOWN_TIME if r.timestamp is None else epoch_ns(r.timestamp) for r in items]
         values = [math.nan if r.value is None else r.value for r in items]
         problems = {k: (r.raw, r.problem) for k, r in enumerate(items) if r.problem}
+        for k, stamp in enumerate(stamps):
+            if stamp is None:
+                problems.setdefault(k, (items[k].raw, f"'{items[k].timestamp}' is not a time of 1900-2199"))
+                stamps[k] = UNKNOWN_TIME
         return cls.from_meter_ids(
             [r.meter for r in items],
             np.array(stamps, dtype=np.int64),
@@ -375,15 +386,17 @@ def timestamps_ns(texts: Any) -> tuple[np.ndarray, np.ndarray]:
     """UTC nanoseconds of each time text, and where a text is not a time (its value then meaningless).
 
     ``YYYY-MM-DD HH:MM:SS`` texts of 1992 or later are parsed in one vectorised pass as Asia/Shanghai times
-    (a fixed UTC+8 since 1992); every other distinct text goes through :func:`parse_timestamp` once.
+    (a fixed UTC+8 since 1992); every other distinct text goes through :func:`parse_timestamp` once. A time
+    outside 1900-2199 is not taken as a reading's time.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    local = pc.strptime(texts, format="%Y-%m-%d %H:%M:%S", unit="ns", error_is_null=True)
-    out = np.asarray(local.fill_null(0).cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
-    slow = np.asarray(local.is_null().to_numpy(zero_copy_only=False), dtype=bool) | (out < _NO_DST_FROM_NS)
-    out = out - _UTC8_NS
+    local = pc.strptime(texts, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
+    local_us = np.asarray(local.fill_null(0).cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
+    slow = np.asarray(local.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    slow |= (local_us < _NO_DST_FROM_NS // 1000) | (local_us >= _LATEST_NS // 1000)
+    out = np.where(slow, 0, local_us) * 1000 - _UTC8_NS
     bad = np.zeros(len(out), dtype=bool)
     if slow.any():
         rows = np.flatnonzero(slow)
@@ -392,10 +405,10 @@ def timestamps_ns(texts: Any) -> tuple[np.ndarray, np.ndarray]:
         parsed = np.empty(len(distinct), dtype=np.int64)
         for j, text in enumerate(distinct.to_pylist()):
             try:
-                moment = parse_timestamp(text)
-                parsed[j] = (moment - _EPOCH) // _MICROSECOND * 1000
-            except (ValueError, TypeError):
-                parsed[j] = UNKNOWN_TIME
+                ns = epoch_ns(parse_timestamp(text))
+            except (ValueError, TypeError, OverflowError):
+                ns = None
+            parsed[j] = UNKNOWN_TIME if ns is None else ns
         position = np.asarray(pc.index_in(subset, value_set=distinct).to_numpy(zero_copy_only=False))
         out[rows] = parsed[position]
         bad[rows] = parsed[position] == UNKNOWN_TIME

@@ -398,7 +398,7 @@ def building_potentials(*, limit: int = 500) -> dict[str, Any]:
     ]
     return {
         "rows": out,
-        "weather": _default_weather().source,
+        "weather": default_weather_year().source,
         "total_kwp": float(np.sum(potential.capacity_kwp)),
     }
 
@@ -408,7 +408,7 @@ def _specific_yield(tilt_deg: float, azimuth_deg: float) -> float:
     """Annual yield of 1 kWp [kWh/kWp] at an orientation on the default weather, computed once per process."""
     from carbonpeak.core.pv.yield_ import building_yield
 
-    weather = _default_weather()
+    weather = default_weather_year()
     result = building_yield(
         weather.data,
         weather.latitude_deg,
@@ -422,7 +422,7 @@ def _specific_yield(tilt_deg: float, azimuth_deg: float) -> float:
 
 
 @functools.cache
-def _default_weather() -> Any:
+def default_weather_year() -> Any:
     """The default (synthetic) Shanghai typical year, built once per process."""
     from carbonpeak.io.weather import default_weather
 

@@ -170,7 +170,8 @@ def renewables_file_import(*, kind: str, filename: str, content: bytes) -> Impor
 
 
 def renewables_demo_load(*, seed: int) -> str:
-    """Load the SYNTHETIC demo PV installations and charging sites for the synthetic demo buildings.
+    """Load the SYNTHETIC demo PV installations and charging sites for the synthetic demo buildings, and a
+    metered PV generation meter on every other new building with rooftop or BIPV PV.
 
     Deterministic for a seed and the building registry: running it again changes nothing.
     """
@@ -188,7 +189,62 @@ def renewables_demo_load(*, seed: int) -> str:
     errors = pv.errors + sites.errors
     if errors:  # the generator only names buildings it was given: a failure here is a bug
         raise RuntimeError("; ".join(str(e) for e in errors))
+    metered = _demo_generation_meters(seed=seed)
     return (
         f"{len(pv_rows)} PV installations ({pv.created} new), {len(site_rows)} charging sites "
-        f"({sites.created} new), SYNTHETIC"
+        f"({sites.created} new), {metered} PV generation meters, SYNTHETIC"
     )
+
+
+def _demo_generation_meters(*, seed: int) -> int:
+    """A generation meter (``generation.pv``) with a SYNTHETIC year of 15-minute output on every other new
+    synthetic building with rooftop or BIPV PV, fed through the readings ingest like any meter's data."""
+    from carbonpeak.core.pv.yield_ import hourly_yield_per_kwp
+    from carbonpeak.core.renewables.rules import NEW_BUILDING_FROM_YEAR
+    from carbonpeak.core.renewables.substitution import ESTIMATE_ORIENTATION
+    from carbonpeak.demo.renewables import generation_readings
+    from carbonpeak.io.readings import ReadingColumns
+    from carbonpeak.web.buildings.services import meters_import, readings_ingest
+    from carbonpeak.web.renewables.selectors import default_weather_year
+
+    installations = list(
+        PvInstallation.objects.filter(
+            synthetic=True, kind__in=("rooftop", "bipv"), building__year_built__gte=NEW_BUILDING_FROM_YEAR
+        )
+        .select_related("building")
+        .order_by("code")
+    )[::2]
+    if not installations:
+        return 0
+    weather = default_weather_year()
+    rows, columns = [], []
+    for k, p in enumerate(installations):
+        assert p.building is not None
+        tilt, azimuth = ESTIMATE_ORIENTATION[p.kind]
+        hourly = hourly_yield_per_kwp(
+            weather.data, weather.latitude_deg, weather.longitude_deg, weather.altitude_m, [tilt], [azimuth]
+        )[0]
+        code = f"{p.building.code}-PV"
+        rows.append(
+            {
+                "row": k + 2,
+                "id": code,
+                "building_id": p.building.code,
+                "energy_class": "electricity",
+                "unit": "kWh",
+                "category": "generation.pv",
+                "kind": "interval",
+                "multiplier": 1.0,
+                "interval_minutes": 15,
+                "register_max": None,
+                "it_load": False,
+                "virtual": [],
+            }
+        )
+        stamps, values = generation_readings(hourly, p.capacity_kwp, p.commissioned, seed=seed + k)
+        columns.append(ReadingColumns.from_meter_ids([code] * len(stamps), stamps, values))
+    outcome = meters_import(rows=rows, label="demo generation meters")
+    if outcome.errors:
+        raise RuntimeError("; ".join(str(e) for e in outcome.errors))
+    readings_ingest(readings=ReadingColumns.concat(columns), source="demo")
+    return len(rows)
