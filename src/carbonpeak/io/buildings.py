@@ -11,7 +11,6 @@ import math
 from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES, is_generation
 from carbonpeak.core.errors import UnitError
@@ -19,7 +18,6 @@ from carbonpeak.core.units import dimension_name
 from carbonpeak.io.tabular import ParsedRows, RowError, parse_rows
 from carbonpeak.specs.reference import PRIMARY_USES
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUILDING_REQUIRED = ("id", "name", "primary_use", "floor_area_m2")
 BUILDING_OPTIONAL = (
     "address",
