@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from carbonpeak.core.buildings.rollups import FIXED_OFFSET_FROM_NS, UTC8_NS
 from carbonpeak.io.tabular import RowError, cell_text, read_tables
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -39,20 +40,22 @@ BLOCK_BYTES = 64 << 20
 LONG_COLUMNS = ("meter_id", "timestamp", "value")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
-_NO_DST_FROM_NS = 694_195_200 * 10**9
-"""1992-01-01T00:00+08:00 [ns]: Shanghai has kept UTC+8 without daylight saving since then (it did observe
-it in 1986-1991), so later local times convert by a fixed offset."""
-_UTC8_NS = 8 * 3600 * 10**9
-_LATEST_NS = 7_258_118_400 * 10**9
-"""2200-01-01T00:00Z [ns]: later (and pre-1900) times are refused as not a meter reading's time; the int64
-nanosecond clock itself ends in 2262."""
-_EARLIEST_NS = -2_208_988_800 * 10**9
+EARLIEST_NS = -2_208_988_800 * 10**9
+"""1900-01-01T00:00Z [ns]: earlier times are refused as not a meter reading's time."""
+LATEST_NS = 7_258_118_400 * 10**9
+"""2200-01-01T00:00Z [ns]: later times are refused as not a meter reading's time (the int64 nanosecond clock
+itself ends in 2262)."""
+
+
+def to_ns(moment: datetime) -> int:
+    """Nanoseconds since the epoch of an aware time (exact, microsecond resolution)."""
+    return int((moment - _EPOCH) // _MICROSECOND * 1000)
 
 
 def epoch_ns(moment: datetime) -> int | None:
-    """Nanoseconds since the epoch of an aware time (microsecond resolution); ``None`` outside 1900-2199."""
-    ns = (moment - _EPOCH) // _MICROSECOND * 1000
-    return ns if _EARLIEST_NS <= ns < _LATEST_NS else None
+    """:func:`to_ns`, or ``None`` outside 1900-2199 (:data:`EARLIEST_NS`, :data:`LATEST_NS`)."""
+    ns = to_ns(moment)
+    return ns if EARLIEST_NS <= ns < LATEST_NS else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,8 +398,8 @@ def timestamps_ns(texts: Any) -> tuple[np.ndarray, np.ndarray]:
     local = pc.strptime(texts, format="%Y-%m-%d %H:%M:%S", unit="us", error_is_null=True)
     local_us = np.asarray(local.fill_null(0).cast(pa.int64()).to_numpy(zero_copy_only=False), dtype=np.int64)
     slow = np.asarray(local.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    slow |= (local_us < _NO_DST_FROM_NS // 1000) | (local_us >= _LATEST_NS // 1000)
-    out = np.where(slow, 0, local_us) * 1000 - _UTC8_NS
+    slow |= (local_us < FIXED_OFFSET_FROM_NS // 1000) | (local_us >= LATEST_NS // 1000)
+    out = np.where(slow, 0, local_us) * 1000 - UTC8_NS
     bad = np.zeros(len(out), dtype=bool)
     if slow.any():
         rows = np.flatnonzero(slow)
@@ -443,12 +446,12 @@ def _excel_file(path: Path, content: bytes | None) -> tuple[ReadingsFile | None,
     if layout is None:
         return None, RowError(path.name, 1, (("", _LAYOUT_ERROR),))
     readings: list[RawReading] = []
+    at = {name: header.index(name) for name in LONG_COLUMNS if name in header}
     for number, cells in enumerate(table[1:], start=2):
         cells = list(cells) + [None] * (len(header) - len(cells))
         if not any(c not in (None, "") for c in cells):
             continue
         if layout == "long":
-            at = {name: header.index(name) for name in LONG_COLUMNS}
             meter = cell_text(cells[at["meter_id"]])
             readings.append(raw_reading(meter, cells[at["timestamp"]], cells[at["value"]], number))
             continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,16 +28,22 @@ from django.utils import timezone
 
 from carbonpeak.core.buildings.readings import check_series
 from carbonpeak.core.buildings.rollups import DAY_NS, PERIODS, bucket_sums, is_sorted
-from carbonpeak.io.readings import RawReading, ReadingColumns, ReadingsFileError, open_readings_file
+from carbonpeak.io.readings import (
+    EARLIEST_NS,
+    LATEST_NS,
+    UNKNOWN_TIME,
+    RawReading,
+    ReadingColumns,
+    ReadingsFileError,
+    open_readings_file,
+    to_ns,
+)
 from carbonpeak.web.buildings import storage
 from carbonpeak.web.buildings.models import Meter, MeterRollup, QuarantinedReading, Reading
 from carbonpeak.web.buildings.storage import utc
 
 HISTORY = 96
 """Stored consumptions a batch's spike screening looks back on (one day of 15-minute data)."""
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_EARLIEST_NS = -2_208_988_800 * 10**9  # 1900-01-01 UTC
-_LATEST_NS = 7_258_118_400 * 10**9  # 2200-01-01 UTC
 
 
 @dataclass
@@ -138,7 +144,7 @@ def readings_ingest(
         code = cols.meter_of(k)
         raw, problem = cols.problems.get(k, (_text(float(cols.value[k])), ""))
         reason = problem or refusal[int(cols.meter_index[k])]
-        moment = None if cols.ts_ns[k] == np.iinfo(np.int64).min else int(cols.ts_ns[k])
+        moment = None if cols.ts_ns[k] == UNKNOWN_TIME else int(cols.ts_ns[k])
         batch.park(meters.get(code), code, moment, raw, reason)
     keep = ~unusable
     ids, stamps, values = row_pk[keep], cols.ts_ns[keep], cols.value[keep]
@@ -286,7 +292,7 @@ def _checked(
         multiplier=meter.multiplier,
         previous=previous,
         register_max=meter.register_max,
-        now_ns=_ns(batch.now),
+        now_ns=to_ns(batch.now),
         spike_rule=settings.BUILDINGS_SPIKE_RULE,
         spike_params=settings.BUILDINGS_SPIKE_PARAMS,
         history=history,
@@ -318,7 +324,7 @@ def _late_register_chain(
     not applied to a late chain (its stored readings were screened when they arrived).
     """
     following = Reading.objects.filter(meter=meter, ts__gt=utc(int(ts_ns[-1]))).order_by("ts").first()
-    end = _ns(following.ts) if following is not None else int(ts_ns[-1])
+    end = to_ns(following.ts) if following is not None else int(ts_ns[-1])
     stored = storage.stored_readings({meter.pk: (int(ts_ns[0]) + 1000, end)})
     new = np.r_[np.ones(len(ts_ns), dtype=bool), np.zeros(len(stored), dtype=bool)]
     chain_ts = np.r_[ts_ns, stored.ts_ns]
@@ -333,7 +339,7 @@ def _late_register_chain(
         multiplier=meter.multiplier,
         previous=previous,
         register_max=meter.register_max,
-        now_ns=_ns(batch.now),
+        now_ns=to_ns(batch.now),
         spike_rule=None,
     )
     use = checked.consumption
@@ -413,12 +419,6 @@ def _not_yet_quarantined(parked: list[QuarantinedReading]) -> list[QuarantinedRe
     return fresh
 
 
-def _ns(moment: datetime) -> int:
-    """Nanoseconds since the epoch of an aware datetime (exact, microsecond resolution)."""
-    delta = moment - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 10**9 + delta.microseconds * 1000
-
-
 T = TypeVar("T")
 
 
@@ -466,7 +466,7 @@ def meter_recompute(*, meter: Meter) -> int:
     Spike screening is not repeated (the readings were screened when they arrived). Returns the number of
     readings recomputed.
     """
-    stored = storage.stored_readings({meter.pk: (_EARLIEST_NS, _LATEST_NS)})
+    stored = storage.stored_readings({meter.pk: (EARLIEST_NS, LATEST_NS)})
     if not len(stored):
         return 0
     checked = check_series(
@@ -475,7 +475,7 @@ def meter_recompute(*, meter: Meter) -> int:
         cumulative=meter.kind == "cumulative",
         multiplier=meter.multiplier,
         register_max=meter.register_max,
-        now_ns=_LATEST_NS,  # stored readings were screened for the future on arrival
+        now_ns=LATEST_NS,  # stored readings were screened for the future on arrival
         spike_rule=None,
     )
     consumption = np.where(np.isnan(checked.consumption), 0.0, checked.consumption)
