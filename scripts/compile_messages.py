@@ -1,6 +1,7 @@
 """Compile the translation catalogues (``.po`` to ``.mo``) with polib, so no GNU gettext is needed.
 
-Run ``make messages`` after editing ``src/carbonpeak/web/locale/*/LC_MESSAGES/django.po``; commit both.
+Run ``make messages`` after editing ``src/carbonpeak/web/locale/*/LC_MESSAGES/django.po`` or an app's own
+catalogue (``src/carbonpeak/web/<app>/locale/*/LC_MESSAGES/django.po``); commit both.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from pathlib import Path
 
 import polib
 
-LOCALE = Path(__file__).resolve().parent.parent / "src" / "carbonpeak" / "web" / "locale"
+WEB = Path(__file__).resolve().parent.parent / "src" / "carbonpeak" / "web"
 
 
 def main() -> int:
     """Compile every catalogue; fail on untranslated or fuzzy entries."""
     problems = 0
-    for po_path in sorted(LOCALE.glob("*/LC_MESSAGES/django.po")):
+    catalogues = [*WEB.glob("locale/*/LC_MESSAGES/django.po"), *WEB.glob("*/locale/*/LC_MESSAGES/django.po")]
+    for po_path in sorted(catalogues):
         catalogue = polib.pofile(str(po_path))
         for entry in catalogue:
             if entry.obsolete:

@@ -7,7 +7,10 @@ import polib
 
 import carbonpeak.web
 
-LOCALE = Path(carbonpeak.web.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES"
+WEB = Path(carbonpeak.web.__file__).parent
+LOCALE = WEB / "locale" / "zh_Hans" / "LC_MESSAGES"
+APP_CATALOGUES = sorted(WEB.glob("*/locale/zh_Hans/LC_MESSAGES/django.po"))
+"""Catalogues of apps that keep their own (``web/<app>/locale``), beside the platform's."""
 
 
 def test_every_message_is_translated():
@@ -15,6 +18,18 @@ def test_every_message_is_translated():
     missing = [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
     assert missing == []
     assert len(catalogue) > 40
+    for path in APP_CATALOGUES:
+        app = polib.pofile(str(path))
+        assert [e.msgid for e in app if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)] == []
+
+
+def test_app_catalogues_are_compiled():
+    for path in APP_CATALOGUES:
+        with path.with_suffix(".mo").open("rb") as handle:
+            compiled = gettext.GNUTranslations(handle)
+        for entry in polib.pofile(str(path)):
+            if not entry.msgid_plural:
+                assert compiled.gettext(entry.msgid) == entry.msgstr, f"run 'make messages' ({path})"
 
 
 def test_compiled_catalogue_matches_the_source():
@@ -33,7 +48,9 @@ def test_templates_use_no_untranslated_strings():
     import re
 
     catalogue = {e.msgid for e in polib.pofile(str(LOCALE / "django.po"))}
-    web = Path(carbonpeak.web.__file__).parent
+    for path in APP_CATALOGUES:
+        catalogue |= {e.msgid for e in polib.pofile(str(path))}
+    web = WEB
     pattern = re.compile(r"""{% (?:translate|trans) (?:"([^"]+)"|'([^']+)')""")
     used = {
         double or single

@@ -12,6 +12,7 @@ from carbonpeak.core.plan.model import (
     PlanMeta,
     ResponsibleUnit,
     Target,
+    TargetRule,
     Task,
     UnitKind,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "PlanMeta",
     "ResponsibleUnit",
     "Target",
+    "TargetRule",
     "Task",
     "UnitKind",
     "parse_plan",

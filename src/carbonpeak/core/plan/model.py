@@ -206,6 +206,36 @@ class Indicator(_Model):
     method: IndicatorMethod
 
 
+class TargetRule(_Model):
+    """Parameters of the rule a computed target applies: which records it covers and from when.
+
+    Every field is optional; a provider reads the ones its rule needs and says so when one is missing. They
+    live in the plan file, never in code, so another district's plan drives its own rules
+    (docs/plan-format.md, "Rule parameters").
+    """
+
+    applies_from: int | None = Field(
+        default=None, ge=1990, le=2100, description="First year the rule covers (e.g. new from 2022)"
+    )
+    uses: list[str] = Field(
+        default_factory=list, description="Building uses (primary-use codes) the rule covers; empty: all"
+    )
+    min_floor_area_m2: float | None = Field(
+        default=None, ge=0, description="Smallest floor area [m2] the rule covers (e.g. 一万平方米以上)"
+    )
+    sub_areas: list[str] = Field(
+        default_factory=list, description="Sub-area ids the rule covers; empty: the whole district"
+    )
+    categories: list[str] = Field(
+        default_factory=list, description="Record categories the rule covers (e.g. vehicle categories)"
+    )
+    threshold: float | None = Field(
+        default=None, description="The rule's per-item threshold, in threshold_unit (e.g. savings >= 15 %)"
+    )
+    threshold_unit: str = Field(default="", description="Unit of threshold, e.g. %")
+    radius_m: float | None = Field(default=None, gt=0, description="A service radius [m] the rule uses")
+
+
 class Target(_Model):
     """A target (目标): an indicator, a comparator, a value and a deadline, with the plan's own words."""
 
@@ -222,6 +252,8 @@ class Target(_Model):
     scope_en: str = ""
     quote: str = Field(min_length=1, description="The plan's own sentence, verbatim")
     note: str = ""
+    rule: TargetRule | None = Field(default=None, description="Parameters of the computed rule, if any")
+    headline: bool = Field(default=False, description="Shown among the dashboard's headline goals")
     clause: str | None = Field(default=None, description="Derived: clause of the task or goal")
     lead_unit: str | None = Field(default=None, description="Derived: the task's first unit")
     co_units: list[str] | None = Field(default=None, description="Derived: the task's other units")

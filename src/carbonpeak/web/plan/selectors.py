@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from carbonpeak.core.plan import Plan
+from carbonpeak.core.plan import Plan, Target
 from carbonpeak.web.plan.models import (
     PlanAction,
     PlanGoal,
@@ -40,6 +40,29 @@ def plan_version_get(*, plan_code: str | None = None, version: int | None = None
 def plan_model(*, plan_version: PlanVersion) -> Plan:
     """The stored version as a core :class:`Plan` (rebuilt from its canonical document)."""
     return Plan.model_validate(plan_version.document)
+
+
+def current_plan_version() -> PlanVersion | None:
+    """The plan version the platform runs on (the current plan), or ``None`` when no plan is loaded."""
+    return plan_version_get()
+
+
+def current_plan() -> Plan | None:
+    """The current plan as a core :class:`Plan`, or ``None`` when no plan is loaded."""
+    version = current_plan_version()
+    return None if version is None else plan_model(plan_version=version)
+
+
+def current_targets(indicator_code: str) -> list[Target]:
+    """The current plan's targets of one indicator, in file order (with their ``rule`` parameters).
+
+    Providers of computed indicators read their thresholds, scopes and years here, never from code.
+    Empty when no plan is loaded or the plan has no such indicator.
+    """
+    plan = current_plan()
+    if plan is None:
+        return []
+    return [target for _, target in plan.all_targets() if target.indicator == indicator_code]
 
 
 @dataclass

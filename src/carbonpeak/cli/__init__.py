@@ -8,44 +8,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from datetime import date
+from importlib import import_module
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from carbonpeak import __version__
+from carbonpeak.cli.base import _django, _fail, _Parser, _require_migrated
 from carbonpeak.core.errors import CarbonpeakError
 
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose usage errors are one line."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"carbonpeak: error: {message} (see '{self.prog} --help')\n")
-
-
-def _fail(message: str, code: int = 1) -> int:
-    first_line = message.strip().splitlines()[0] if message.strip() else "unknown error"
-    print(f"carbonpeak: error: {first_line}", file=sys.stderr)
-    return code
-
-
-def _django() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonpeak.web.config.settings")
-    import django
-
-    django.setup()
-
-
-def _pending_migrations() -> list[str]:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+GROUP_MODULES: tuple[str, ...] = ()
+"""Command groups that live in modules of their own (``carbonpeak.cli.<name>``), each with ``register``."""
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -324,17 +299,6 @@ def cmd_plan_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
-
-def _require_migrated() -> None:
-    pending = _pending_migrations()
-    if pending:
-        raise SystemExit(
-            _fail(
-                f"the database is not migrated ({len(pending)} migrations pending, first {pending[0]}); "
-                "run 'carbonpeak demo' or 'carbonpeak migrate' first"
-            )
-        )
 
 
 def cmd_inventory_template(args: argparse.Namespace) -> int:
@@ -1083,6 +1047,9 @@ def build_parser() -> argparse.ArgumentParser:
     manage = commands.add_parser("manage", help="run a Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
+
+    for name in GROUP_MODULES:
+        import_module(f"carbonpeak.cli.{name}").register(commands)
     return parser
 
 
