@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from carbonpeak import __version__
+from carbonpeak.cli import setup
 from carbonpeak.cli.base import _django, _fail, _Parser, _require_migrated
 from carbonpeak.core.errors import CarbonpeakError
 
@@ -34,30 +35,16 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Migrate the configured database and load the reference district into it."""
+    """``carbonpeak setup`` with the reference district's plan, plus the SYNTHETIC demo data."""
     _django()
     from django.conf import settings
-    from django.core.management import call_command
 
-    from carbonpeak.data import DATA_DIR
-    from carbonpeak.io.reference import read_reference_data
+    from carbonpeak.data import DATA_DIR, REFERENCE_PLAN
     from carbonpeak.web.portal.services import demo_user_ensure
-    from carbonpeak.web.reference.services import reference_data_load
 
-    call_command("migrate", interactive=False, verbosity=0)
-    print(
-        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} "
-        f"{settings.DATABASES['default']['NAME']} (migrated)"
-    )
-    result = reference_data_load(reference=read_reference_data(DATA_DIR))
-    print(
-        f"reference data: {len(result.created)} table versions loaded, "
-        f"{len(result.unchanged)} already present"
-    )
-    from carbonpeak.data import REFERENCE_PLAN
-
-    loaded = _plan_store(REFERENCE_PLAN)
-    print(f"plan: {loaded}")
+    print("demo: the production set-up (carbonpeak setup) with the reference plan, plus SYNTHETIC data")
+    for line in setup.setup_district(plan_file=REFERENCE_PLAN, data_dir=DATA_DIR, admin=None):
+        print(line)
     print(f"inventory: {_demo_inventory()}")
     print(f"projection: {_demo_projection()}")
     if args.buildings:
@@ -251,12 +238,19 @@ def _read_plan(path: Path) -> object:
 
 
 def _plan_store(path: Path) -> str:
+    from carbonpeak.web.plan.selectors import current_plan_version
     from carbonpeak.web.plan.services import plan_load
 
     plan = _read_plan(path)
     result = plan_load(plan=plan, source_file=path.name)  # type: ignore[arg-type]
     state = "loaded as new version" if result.created else "already loaded, unchanged:"
-    return f"{result.version.plan_code} {state} {result.version.version} ({path.name})"
+    line = f"{result.version.plan_code} {state} {result.version.version} ({path.name})"
+    if result.current:
+        return f"{line}; current plan"
+    current = current_plan_version()
+    stays = f"{current.plan_code} v{current.version}" if current else "none"
+    switch = f"carbonpeak plan use {result.version.plan_code}"
+    return f"{line}; the current plan stays {stays} (switch with '{switch}')"
 
 
 def cmd_plan_validate(args: argparse.Namespace) -> int:
@@ -872,6 +866,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
     demo.add_argument("--port", type=int, default=8000, help=argparse.SUPPRESS)
     demo.set_defaults(func=cmd_demo)
+    setup.register_setup(commands)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.add_argument("-v", "--verbose", action="store_true")
@@ -883,6 +878,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--data-dir", help="directory with manifest.yaml (default: the packaged data)")
     validate.add_argument("--format", choices=["text", "json"], default="text")
     validate.set_defaults(func=cmd_data_validate)
+    setup.register_data_load(data_commands)
 
     plan = commands.add_parser("plan", help="the carbon-peak plan: validate, load, export")
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", parser_class=_Parser)
@@ -898,6 +894,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan_export.add_argument("--version", type=int, help="version number (default: the latest)")
     plan_export.add_argument("--out", help="write to this file instead of standard output")
     plan_export.set_defaults(func=cmd_plan_export)
+    setup.register_plan_choice(plan_commands)
 
     inventory = commands.add_parser("inventory", help="district energy and GHG inventory")
     inventory_commands = inventory.add_subparsers(
@@ -1059,7 +1056,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
         if args.command == "data":
-            parser.error("choose an action: carbonpeak data validate")
+            parser.error("choose an action: carbonpeak data validate|load")
         if args.command in (
             "buildings",
             "meters",
@@ -1078,7 +1075,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "indicators":
             parser.error("choose an action: carbonpeak indicators status|notify|token")
         if args.command == "plan":
-            parser.error("choose an action: carbonpeak plan validate|load|export")
+            parser.error("choose an action: carbonpeak plan validate|load|export|use|list")
         if args.command == "projection":
             parser.error(
                 "choose an action: carbonpeak projection drivers import FILE | scenario import|export"

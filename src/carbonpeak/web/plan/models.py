@@ -39,6 +39,25 @@ class PlanVersion(models.Model):
         return f"{self.plan_code} v{self.version}"
 
 
+class CurrentPlanChoice(models.Model):
+    """A choice of the plan the platform runs on; the latest choice is the current plan (kept as history)."""
+
+    plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="choices")
+    chosen_at = models.DateTimeField(_("chosen at"))
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        verbose_name = _("current plan choice")
+        verbose_name_plural = _("current plan choices")
+        ordering = ["-chosen_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.plan_version} ({self.reason})"
+
+
 class PlanUnit(models.Model):
     """A responsible unit (责任单位) of a plan version."""
 

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from carbonpeak.core.plan import Plan, Target
 from carbonpeak.web.plan.models import (
+    CurrentPlanChoice,
     PlanAction,
     PlanGoal,
     PlanTarget,
@@ -28,7 +29,9 @@ def plan_versions(*, plan_code: str | None = None) -> list[PlanVersion]:
 
 
 def plan_version_get(*, plan_code: str | None = None, version: int | None = None) -> PlanVersion | None:
-    """A stored version: the given one, else the latest of ``plan_code``, else the latest loaded plan."""
+    """A stored version: the given one, else the latest of ``plan_code``, else the current plan."""
+    if plan_code is None and version is None:
+        return current_plan_version()
     qs = PlanVersion.objects.all()
     if plan_code:
         qs = qs.filter(plan_code=plan_code)
@@ -43,14 +46,66 @@ def plan_model(*, plan_version: PlanVersion) -> Plan:
 
 
 def current_plan_version() -> PlanVersion | None:
-    """The plan version the platform runs on (the current plan), or ``None`` when no plan is loaded."""
-    return plan_version_get()
+    """The plan version the platform runs on (the latest :class:`CurrentPlanChoice`), or ``None``.
+
+    ``None`` means no plan has been loaded (or chosen) yet: pages say so instead of showing numbers.
+    """
+    choice = CurrentPlanChoice.objects.select_related("plan_version").order_by("-chosen_at", "-id").first()
+    return None if choice is None else choice.plan_version
 
 
 def current_plan() -> Plan | None:
-    """The current plan as a core :class:`Plan`, or ``None`` when no plan is loaded."""
+    """The current plan as a core :class:`Plan`, or ``None`` when no plan is loaded.
+
+    A stored version never changes, so the parsed plan is kept per (version id, content hash).
+    """
     version = current_plan_version()
-    return None if version is None else plan_model(plan_version=version)
+    if version is None:
+        return None
+    key = (version.pk, version.sha256)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = plan_model(plan_version=version)
+        if len(_PLANS) >= 8:
+            _PLANS.pop(next(iter(_PLANS)))
+        _PLANS[key] = plan
+    return plan
+
+
+_PLANS: dict[tuple[int, str], Plan] = {}
+"""Parsed plans by (version id, sha256); see :func:`current_plan`."""
+
+
+@dataclass(frozen=True)
+class PlanListing:
+    """One stored plan version, and whether it is the current plan."""
+
+    plan_code: str
+    version: int
+    title_zh: str
+    title_en: str
+    district_zh: str
+    loaded_at: Any
+    synthetic: bool
+    current: bool
+
+
+def plan_list() -> list[PlanListing]:
+    """Every stored plan version, by plan then newest version first, marking the current one."""
+    current = current_plan_version()
+    return [
+        PlanListing(
+            v.plan_code,
+            v.version,
+            v.title_zh,
+            v.title_en,
+            v.district_zh,
+            v.loaded_at,
+            v.synthetic,
+            current is not None and v.pk == current.pk,
+        )
+        for v in PlanVersion.objects.order_by("plan_code", "-version")
+    ]
 
 
 def current_targets(indicator_code: str) -> list[Target]:

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from carbonpeak.core.plan import Plan
 from carbonpeak.core.plan.validate import plan_document
+from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.web.plan.models import (
+    CurrentPlanChoice,
     PlanAction,
     PlanGoal,
     PlanIndicator,
@@ -25,12 +27,78 @@ from carbonpeak.web.plan.models import (
 )
 
 
+class PlanNotFoundError(CarbonpeakError):
+    """No stored plan (version) has the code asked for."""
+
+
 @dataclass(frozen=True)
 class PlanLoadResult:
-    """The stored version, and whether this load created it."""
+    """The stored version, whether this load created it, and whether it is now the current plan."""
 
     version: PlanVersion
     created: bool
+    current: bool = False
+
+
+def _current() -> PlanVersion | None:
+    choice = CurrentPlanChoice.objects.select_related("plan_version").order_by("-chosen_at", "-id").first()
+    return None if choice is None else choice.plan_version
+
+
+def plan_use(
+    *, plan_code: str, version: int | None = None, chosen_by: User | None = None, reason: str = "plan use"
+) -> PlanVersion:
+    """Make a stored plan version the current plan (the latest version of ``plan_code`` by default).
+
+    The choice is recorded with who, when and why; earlier choices are kept. Choosing the plan that is
+    already current records nothing.
+
+    Raises
+    ------
+    PlanNotFoundError
+        If no stored version matches, naming the plans that are stored.
+    """
+    qs = PlanVersion.objects.filter(plan_code=plan_code)
+    if version is not None:
+        qs = qs.filter(version=version)
+    chosen = qs.order_by("-version").first()
+    if chosen is None:
+        stored = sorted(set(PlanVersion.objects.values_list("plan_code", flat=True)))
+        what = f"{plan_code} version {version}" if version is not None else plan_code
+        known = ", ".join(stored) if stored else "none; load one with 'carbonpeak plan load FILE'"
+        raise PlanNotFoundError(f"no stored plan {what}; stored plans: {known}")
+    with transaction.atomic():
+        current = _current()
+        if current is None or current.pk != chosen.pk:
+            CurrentPlanChoice.objects.create(
+                plan_version=chosen, chosen_at=timezone.now(), chosen_by=chosen_by, reason=reason
+            )
+    return chosen
+
+
+def plan_load(
+    *, plan: Plan, source_file: str = "", loaded_by: User | None = None, make_current: bool | None = None
+) -> PlanLoadResult:
+    """Store a plan (:func:`plan_store`) and decide whether it becomes the current plan.
+
+    With ``make_current=None`` (the default) the stored version becomes current when no plan is current
+    yet, or when it is a new version of the current plan; loading another district's plan never switches
+    the platform silently (``carbonpeak plan use`` does). ``True`` always makes it current, ``False`` never.
+    """
+    stored = plan_store(plan=plan, source_file=source_file, loaded_by=loaded_by)
+    current = _current()
+    if make_current is None:
+        make_current = current is None or (stored.created and current.plan_code == stored.version.plan_code)
+    if make_current:
+        reason = "first plan loaded" if current is None else "plan loaded as current"
+        plan_use(
+            plan_code=stored.version.plan_code,
+            version=stored.version.version,
+            chosen_by=loaded_by,
+            reason=reason,
+        )
+    now = _current()
+    return PlanLoadResult(stored.version, stored.created, now is not None and now.pk == stored.version.pk)
 
 
 def plan_sha256(plan: Plan) -> str:
@@ -39,7 +107,7 @@ def plan_sha256(plan: Plan) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def plan_load(*, plan: Plan, source_file: str = "", loaded_by: User | None = None) -> PlanLoadResult:
+def plan_store(*, plan: Plan, source_file: str = "", loaded_by: User | None = None) -> PlanLoadResult:
     """Store a validated plan as a new version, unless the same content is already stored.
 
     Loading is idempotent: the same plan (from YAML, or from its own JSON or YAML export) returns the
