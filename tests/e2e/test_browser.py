@@ -35,7 +35,7 @@ def test_login_home_in_chinese_then_english(server, page, tmp_path_factory):
     assert page.locator('button[data-lang="en"]').inner_text() == "English"  # each language in its own name
     page.click('button[data-lang="en"]')
     page.wait_for_selector("html[lang='en']")
-    assert page.locator("h1").inner_text() == "Yangpu District carbon-peak implementation plan"
+    assert page.locator("h1").inner_text() == "Yangpu District Carbon Peak Implementation Plan"
     assert page.locator('[data-nav="reference"]').inner_text() == "Reference data"
     assert "6 tables loaded" in page.locator("main").inner_text()
 

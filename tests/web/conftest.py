@@ -54,6 +54,16 @@ def reference_loaded(db):
 
 
 @pytest.fixture
+def reference_plan(db):
+    """The reference district's plan loaded and current (it names the region whose factors runs use)."""
+    from carbonpeak.data import REFERENCE_PLAN
+    from carbonpeak.io.plan import read_plan_file
+    from carbonpeak.web.plan.services import plan_load
+
+    return plan_load(plan=read_plan_file(REFERENCE_PLAN).plan).version
+
+
+@pytest.fixture
 def office_admin(django_user_model):
     return django_user_model.objects.create_user(
         "office", password="office-pass-2026", is_staff=True, is_superuser=True
@@ -66,7 +76,7 @@ def unit_user(django_user_model):
 
 
 @pytest.fixture
-def site(tmp_path, reference_loaded):
+def site(tmp_path, reference_loaded, reference_plan):
     """Two buildings and their meters (``tests/web/buildings_fixtures.py``) loaded through the services."""
     from carbonpeak.io.buildings import read_buildings_file, read_meters_file
     from carbonpeak.web.buildings import services

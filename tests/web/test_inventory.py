@@ -24,7 +24,7 @@ BAD = GOOD + b"2023,yangpu,commercial,electricity,1,tonne oil\n,yangpu,shops,ele
 
 
 @pytest.fixture
-def demo_run(reference_loaded):
+def demo_run(reference_loaded, reference_plan):
     activity, statistics = reference_district()
     buffer = io.BytesIO()
     write_activity_workbook(activity, statistics, buffer)
@@ -59,7 +59,7 @@ def test_upload_type_and_size_are_checked(reference_loaded, settings):
         services.activity_dataset_import(name="x", filename="good.csv", content=GOOD)
 
 
-def test_run_is_frozen_with_its_factor_versions_and_reproduces(reference_loaded):
+def test_run_is_frozen_with_its_factor_versions_and_reproduces(reference_loaded, reference_plan):
     dataset = services.activity_dataset_import(name="x", filename="good.csv", content=GOOD).dataset
     run = services.inventory_run_create(dataset=dataset)
     assert run.table_versions["electricity_emission_factors"] == "2026-11-25"
@@ -139,7 +139,7 @@ def test_upload_needs_the_permission(client, unit_user, office_admin, reference_
     assert client.get("/inventory/upload/").status_code == 200
 
 
-def test_upload_through_the_ui(client, office_admin, reference_loaded):
+def test_upload_through_the_ui(client, office_admin, reference_loaded, reference_plan):
     client.force_login(office_admin)
     bad = io.BytesIO(BAD)
     bad.name = "bad.csv"

@@ -34,7 +34,16 @@ def test_home_is_public_and_offers_login(client, reference_loaded):
     assert "您正在浏览公开页面" in html
 
 
-def test_home_in_chinese_by_default_even_for_an_english_browser(client, office_admin, reference_loaded):
+def test_home_without_a_plan_names_no_district_and_says_what_to_run(client, reference_loaded):
+    html = client.get("/").content.decode()
+    assert "区级碳达峰管理平台" in html
+    assert "carbonpeak setup --plan" in html
+    assert "杨浦" not in html
+
+
+def test_home_in_chinese_by_default_even_for_an_english_browser(
+    client, office_admin, reference_loaded, reference_plan
+):
     client.force_login(office_admin)
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     html = response.content.decode()
@@ -47,13 +56,14 @@ def test_home_in_chinese_by_default_even_for_an_english_browser(client, office_a
     assert response["Content-Language"] == "zh-hans"
 
 
-def test_language_switch_to_english_and_back(client, office_admin, reference_loaded):
+def test_language_switch_to_english_and_back(client, office_admin, reference_loaded, reference_plan):
     client.force_login(office_admin)
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
-    assert "Yangpu District carbon-peak implementation plan" in html
+    assert "Yangpu District Carbon Peak Implementation Plan" in html  # the plan's own English title
+    assert "Yangpu District carbon-peak platform" in html
     assert "6 tables loaded" in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "杨浦区碳达峰实施方案" in client.get("/").content.decode()

@@ -49,7 +49,7 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def demo_run(reference_loaded):
+def demo_run(reference_loaded, reference_plan):
     activity, statistics = reference_district()
     buffer = io.BytesIO()
     write_activity_workbook(activity, statistics, buffer)

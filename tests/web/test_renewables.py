@@ -55,7 +55,7 @@ def building(code: str, use: str, public: bool, roof_m2: float | None, year: int
 
 
 @pytest.fixture
-def district(db):
+def district(db, reference_plan):
     building("G1", "government_office", True, 1000.0, 2023)
     building("S1", "school_university", True, 2000.0, 2010)
     building("F1", "industrial", False, 4000.0, 2000)
@@ -167,7 +167,7 @@ def test_indicators_appear_through_the_tracking_registry(registries, capsys):
     assert rows["chargers_new_parking_lots"]["latest_value"] == pytest.approx(50.0)
 
 
-def test_demo_data_is_synthetic_and_reloading_changes_nothing(reference_loaded):
+def test_demo_data_is_synthetic_and_reloading_changes_nothing(reference_loaded, reference_plan):
     uses = ["government_office", "industrial", "commercial_office", "hospital", "shopping_mall"]
     for n in range(40):
         building(f"YP{n:04d}", uses[n % 5], n % 5 in (0, 3), None, 2000 + n % 25)
@@ -410,7 +410,7 @@ def metered_year(
 
 
 def test_renewable_substitution_rate_matches_a_hand_calculation(
-    reference_loaded, client, office_admin, tmp_path, capsys
+    reference_loaded, reference_plan, client, office_admin, tmp_path, capsys
 ):
     """2024 (366 days). New buildings: N1 (2022) 12 × 7,500 = 90,000 kWh, rooftop 10 kWp all year;
     N2 (2023) 12 × 3,333.33 = 40,000 kWh, BIPV 20 kWp from 2 July: 183 of 366 days = ½ year;
@@ -471,7 +471,7 @@ def test_renewable_substitution_rate_matches_a_hand_calculation(
     assert '<tr data-substitution="N3" class="excluded">' in page
 
 
-def test_a_generation_meter_gives_the_metered_yield_and_is_not_consumption(reference_loaded):
+def test_a_generation_meter_gives_the_metered_yield_and_is_not_consumption(reference_loaded, reference_plan):
     """2024: G9 (built 2022) draws 12 × 10,000 = 120,000 kWh from the grid; its PV inverter meter
     (``generation.pv``) records 12 × 1,000 = 12,000 kWh. rate = 12,000 / (120,000 + 12,000) = 9.0909 %."""
     from carbonpeak.web.buildings import selectors as building_selectors

@@ -228,6 +228,9 @@ def test_cli_prints_the_status_of_every_target_as_json(reporter, office, capsys)
             "deadline",
             "forecast",
             "lead_unit",
+            "value_source",
+            "provider",
+            "quantitative",
         ]
     mine = next(r for r in rows if r["code"] == TARGET)
     assert mine == {
@@ -239,7 +242,12 @@ def test_cli_prints_the_status_of_every_target_as_json(reporter, office, capsys)
         "deadline": 2025,
         "forecast": None,  # two points (with the baseline) are too few for a forecast
         "lead_unit": "drc",
+        "value_source": "reported",
+        "provider": None,
+        "quantitative": True,
     }
+    computed = {r["code"]: r for r in rows if r["value_source"] == "computed"}
+    assert all(r["provider"] and r["quantitative"] for r in computed.values())
     assert main(["indicators", "status", "--format", "table", "--as-of", "2023-06-30"]) == 0
     table = capsys.readouterr().out
     assert re.search(rf"^{TARGET}\s+at_risk\s+0\.3\s+2021-12-31\s+5\s+2025\s+-\s+drc$", table, re.M)

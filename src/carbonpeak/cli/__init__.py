@@ -307,8 +307,14 @@ def cmd_inventory_template(args: argparse.Namespace) -> int:
 def cmd_inventory_compute(args: argparse.Namespace) -> int:
     """Compute an inventory from an activity file with the packaged factors (no database needed)."""
     from carbonpeak.core.inventory import compute_inventory
-    from carbonpeak.core.inventory.intensity import coal_rates, compute_intensities
+    from carbonpeak.core.inventory.intensity import (
+        coal_rates,
+        compute_intensities,
+        first_deflator_year,
+        plan_intensity_target,
+    )
     from carbonpeak.core.inventory.report import gpc_table, inventory_document
+    from carbonpeak.core.plan import Plan
     from carbonpeak.data import packaged_library
     from carbonpeak.io.inventory import read_activity_file, write_inventory_workbook
 
@@ -332,6 +338,11 @@ def cmd_inventory_compute(args: argparse.Namespace) -> int:
     if not records:
         return _fail("no activity rows match --year/--area")
     library = packaged_library()
+    plan = _read_plan(Path(args.plan)) if args.plan else None
+    plan_region = plan.plan.region if isinstance(plan, Plan) else None
+    region = args.region or plan_region or library.defaults.get("region")
+    if not region:
+        return _fail("give --region (or --plan FILE): the reference data names no default region")
     if args.electricity_series and args.electricity_series not in library.series_for(
         "emission", "electricity"
     ):
@@ -340,11 +351,17 @@ def cmd_inventory_compute(args: argparse.Namespace) -> int:
     result = compute_inventory(
         records,
         library,
-        region=args.region,
+        region=region,
         electricity_series=args.electricity_series,
         coal_rates=coal_rates(statistics),
     )
-    intensities = compute_intensities(result.years, statistics) if statistics else []
+    target = plan_intensity_target(plan) if isinstance(plan, Plan) else None
+    base_year = target.baseline_year if target else first_deflator_year(statistics)
+    intensities = (
+        compute_intensities(result.years, statistics, price_base_year=base_year, target=target)
+        if statistics and base_year is not None
+        else []
+    )
     document = inventory_document(result, intensities)
     if args.xlsx:
         gpc = {(y.area, y.year): gpc_table(y) for y in result.years}
@@ -672,6 +689,10 @@ def _as_of(raw: str | None) -> date | None:
         raise SystemExit(_fail(f"--as-of {raw!r} is not a date (YYYY-MM-DD)", 2)) from None
 
 
+NO_PLAN = (
+    "no plan is loaded; run 'carbonpeak setup --plan FILE' (or 'carbonpeak demo' for the synthetic demo)"
+)
+
 STATUS_COLUMNS = [
     "code",
     "status",
@@ -681,6 +702,9 @@ STATUS_COLUMNS = [
     "deadline",
     "forecast",
     "lead_unit",
+    "value_source",
+    "provider",
+    "quantitative",
 ]
 """Fields of ``carbonpeak indicators status --format json``, in order (see docs/cli.md)."""
 
@@ -698,7 +722,7 @@ def cmd_report_annual(args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of) or assessment_as_of(args.year)
     document = assessment_document(year=args.year, as_of=as_of, rubric=args.rubric)
     if document is None:
-        return _fail("no plan is loaded; run 'carbonpeak demo' or 'carbonpeak plan load FILE'")
+        return _fail(NO_PLAN)
     from carbonpeak.io.report import write_annual_report
 
     try:
@@ -722,11 +746,12 @@ def cmd_indicators_status(args: argparse.Namespace) -> int:
     from carbonpeak.web.tracking.selectors import current_plan, target_rows
 
     if current_plan() is None:
-        return _fail("no plan is loaded; run 'carbonpeak demo' or 'carbonpeak plan load FILE'")
+        return _fail(NO_PLAN)
     rows = [r.as_dict() for r in target_rows(as_of=_as_of(args.as_of))]
     columns = STATUS_COLUMNS
     if args.format == "json":
-        print(json.dumps([{c: r[c] for c in columns} for r in rows], ensure_ascii=False, indent=2))
+        out = [{c: r[c] for c in columns} for r in rows]
+        print(json.dumps(out, ensure_ascii=False, indent=2, allow_nan=False))
         return 0
 
     def cell(value: object) -> str:
@@ -744,6 +769,9 @@ def cmd_indicators_status(args: argparse.Namespace) -> int:
             f"{cell(r['target_value']):>10}{r['deadline']:>9}{cell(r['forecast']):>10}"
             f"  {cell(r['lead_unit'])}"
         )
+    quantitative = [r for r in rows if r["quantitative"]]
+    computed = [r for r in quantitative if r["value_source"] == "computed"]
+    print(f"{len(computed)} of {len(quantitative)} quantitative targets computed from records")
     return 0
 
 
@@ -905,7 +933,10 @@ def build_parser() -> argparse.ArgumentParser:
     compute.add_argument("--statistics", help="statistics (GDP, deflator, coal rate), .csv or .xlsx")
     compute.add_argument("--format", choices=["json", "table"], default="table")
     compute.add_argument("--electricity-series", help="electricity factor series (default: shanghai)")
-    compute.add_argument("--region", default="CN-SH")
+    compute.add_argument(
+        "--region", help="region code of the factors (default: the reference data's default region)"
+    )
+    compute.add_argument("--plan", help="a plan file whose region and energy-intensity goal to use")
     compute.add_argument("--year", type=int)
     compute.add_argument("--area")
     compute.add_argument("--xlsx", help="also write the results, with the GPC table, to this Excel file")

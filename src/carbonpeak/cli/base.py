@@ -52,7 +52,7 @@ def _require_migrated() -> None:
         raise SystemExit(
             _fail(
                 f"the database is not migrated ({len(pending)} migrations pending, first {pending[0]}); "
-                "run 'carbonpeak demo' or 'carbonpeak migrate' first"
+                "run 'carbonpeak setup --plan FILE' (or 'carbonpeak demo') or 'carbonpeak migrate' first"
             )
         )
 

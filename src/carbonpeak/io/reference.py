@@ -296,9 +296,16 @@ def library_from_rows(
             except ValidationError as exc:
                 issues += _pydantic_issues(name, number, exc)
     missing = [kind for kind in FACTOR_KINDS if kind not in records]
+    if not records and not issues:
+        raise ReferenceDataError(
+            "no reference data is loaded; run 'carbonpeak data load' (or 'carbonpeak setup --plan FILE')", []
+        )
     if issues or missing:
         first = issues[0] if issues else f"missing tables: {', '.join(missing)}"
-        raise ReferenceDataError(f"stored reference data is invalid: {first}", list(issues))
+        raise ReferenceDataError(
+            f"stored reference data is invalid: {first}; load the tables with 'carbonpeak data load'",
+            list(issues),
+        )
     return FactorLibrary(
         electricity=tuple(records["electricity"]),
         heat=tuple(records["heat"]),

@@ -347,6 +347,9 @@ class Defaults(BaseModel):
     heat: str
     fuel: str
     standard_coal: str
+    region: str | None = None
+    """Region the packaged series belong to, used by file-only commands (``inventory compute``) when no
+    ``--region`` is given; the platform itself takes the region from the current plan."""
 
 
 class Manifest(BaseModel):

@@ -29,6 +29,7 @@ def energy():
         {"electricity": (1_000_000, "kWh"), "gas": (10_000, "m3"), "water": (5_000, "m3")},
         year=2023,
         library=LIB,
+        region="CN-SH",
     )
 
 
@@ -106,9 +107,10 @@ def test_peer_percentile_is_a_mid_rank():
 
 def test_pue_and_the_plan_limits():
     assert pue(1_300_000, 1_000_000) == pytest.approx(1.3)
-    assert pue_status(1.3, new=True) == "within_limit"
-    assert pue_status(1.35, new=True) == "over_limit"
-    assert pue_status(1.35, new=False) == "within_limit"
+    # the reference plan's limits (三(二)1): new data centres 1.3, existing ones 1.4
+    assert pue_status(1.3, limit=1.3) == "within_limit"
+    assert pue_status(1.35, limit=1.3) == "over_limit"
+    assert pue_status(1.35, limit=1.4) == "within_limit"
 
 
 def test_base_load_ratio():
@@ -140,7 +142,9 @@ def test_degree_day_normalisation_recovers_a_linear_model():
 def test_public_institution_indicators_against_2020():
     base = {"energy_kgce": 1000.0, "water_m3": 500.0, "co2_t": 2.0, "floor_area_m2": 100.0, "occupants": 10.0}
     now = {"energy_kgce": 940.0, "water_m3": 470.0, "co2_t": 1.9, "floor_area_m2": 100.0, "occupants": 10.0}
-    result = public_institution_indicators(now, base)
+    # the reference plan's 2025 cuts against 2020 (三(八)2)
+    cuts = {"energy_per_m2": 5.0, "energy_per_capita": 6.0, "water_per_capita": 7.0, "carbon_per_m2": 7.0}
+    result = public_institution_indicators(now, base, cuts_pct=cuts)
     assert result["energy_per_m2"]["change_pct"] == pytest.approx(-6.0)
     assert result["energy_per_m2"]["met"] is True  # target -5 %
     assert result["water_per_capita"]["met"] is False  # -6 % against a -7 % target

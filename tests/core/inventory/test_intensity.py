@@ -3,7 +3,10 @@
 import pytest
 
 from carbonpeak.core.inventory import StatisticRecord, YearTotals, compute_intensities
-from carbonpeak.core.inventory.intensity import coal_rates, target_trajectory
+from carbonpeak.core.inventory.intensity import IntensityTarget, coal_rates, target_trajectory
+
+# the reference plan's goal (data/plans/yangpu-2022.yaml, 二): energy intensity 13.5 % below 2020 by 2025
+GOAL = {"price_base_year": 2020, "target": IntensityTarget(2020, 2025, 13.5)}
 
 
 def stats(year, gdp, deflator, unit="万元"):
@@ -18,7 +21,7 @@ def test_hand_worked_progress():
         YearTotals(2020, "d", energy_tce=100.0, co2_t=250.0),
         YearTotals(2023, "d", energy_tce=99.0, co2_t=240.0),
     ]
-    rows = compute_intensities(totals, stats(2020, 1000.0, 100.0) + stats(2023, 1200.0, 110.0))
+    rows = compute_intensities(totals, stats(2020, 1000.0, 100.0) + stats(2023, 1200.0, 110.0), **GOAL)
     base, later = rows
     assert base.energy_intensity_tce_per_10k_yuan == pytest.approx(0.1)
     # 2023 at 2020 prices: 1200 x 100 / 110 = 1090.909 万元; 99 / 1090.909 = 0.09075 tce/万元
@@ -39,6 +42,7 @@ def test_gdp_units_and_missing_inputs_are_flagged():
     rows = compute_intensities(
         totals,
         [*stats(2020, 0.1, 100.0, unit="亿元"), StatisticRecord(2021, "d", "gdp_current", 1000.0, "万元")],
+        **GOAL,
     )
     assert rows[0].gdp_10k_yuan == pytest.approx(1000.0)  # 0.1 亿元 = 1000 万元
     assert rows[1].energy_intensity_tce_per_10k_yuan is None
@@ -50,7 +54,7 @@ def test_target_already_met_needs_no_further_cut():
         YearTotals(2020, "d", energy_tce=100.0, co2_t=1.0),
         YearTotals(2024, "d", energy_tce=80.0, co2_t=1.0),
     ]
-    rows = compute_intensities(totals, stats(2020, 1000.0, 100.0) + stats(2024, 1000.0, 100.0))
+    rows = compute_intensities(totals, stats(2020, 1000.0, 100.0) + stats(2024, 1000.0, 100.0), **GOAL)
     assert rows[1].required_annual_rate_pct == 0.0
     assert rows[1].target_progress > 1
 
@@ -64,11 +68,11 @@ def test_trajectory_is_compound():
 
 def test_equal_value_basis_uses_the_equal_value_total():
     totals = [YearTotals(2020, "d", energy_tce=100.0, energy_tce_equal_value=None, co2_t=1.0)]
-    (row,) = compute_intensities(totals, stats(2020, 1000.0, 100.0), basis="equal_value")
+    (row,) = compute_intensities(totals, stats(2020, 1000.0, 100.0), basis="equal_value", **GOAL)
     assert row.energy_intensity_tce_per_10k_yuan is None
     assert "equal_value basis is incomplete" in row.flags[0]
     with pytest.raises(ValueError, match="unknown energy basis"):
-        compute_intensities(totals, [], basis="gross")
+        compute_intensities(totals, [], basis="gross", **GOAL)
 
 
 def test_coal_rates_from_statistics():

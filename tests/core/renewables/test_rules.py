@@ -8,7 +8,10 @@ import pytest
 
 from carbonpeak.core.renewables.rules import (
     ChargingSiteRow,
+    CoverageScope,
+    OfficeChargerRule,
     PvSite,
+    RoofAreaRule,
     RoofBuilding,
     capacity_added_kw_by_year,
     chargers_added_by_year,
@@ -22,6 +25,26 @@ from carbonpeak.core.renewables.rules import (
     roof_coverage,
     taxi_stations_by_year,
 )
+
+# The rules' parameters as the reference plan states them (data/plans/yangpu-2022.yaml, 三(一)1 and 三(四)3).
+PERIOD = (date(2021, 1, 1), date(2025, 12, 31))  # 十四五
+ROOF_RULES = (
+    RoofAreaRule(
+        "pv_roof_area_share_new_gov_school_factory",
+        ("government_office", "school_university", "industrial"),
+        2022,
+        50.0,
+    ),
+    RoofAreaRule(
+        "pv_roof_area_share_new_other_public",
+        ("commercial_office", "shopping_mall", "supermarket", "hotel", "hospital", "data_centre", "other"),
+        2022,
+        30.0,
+    ),
+)
+SCOPE = CoverageScope(uses=("industrial",), public_institutions=True)
+OFFICE_RULE = OfficeChargerRule("charger_space_share_new_offices", ("office", "public_facility"), 15.0, 30.0)
+READY = "charging_ready_new_residential"
 
 BUILDINGS = [
     RoofBuilding("G1", "government_office", True, 1000.0, 2023),  # new, 50 % rule
@@ -51,18 +74,20 @@ def test_pv_area_is_capacity_over_density() -> None:
 def test_roof_coverage_counts_buildings_in_scope() -> None:
     # scope: G1, S1, F1, H1 (public institutions or industrial); P1's roof is recorded as 0 m²
     # covered: G1 (rooftop), F1 (rooftop), H1 (BIPV); S1 only has a carport → 3 of 4 = 75 %
-    coverage = roof_coverage(BUILDINGS, PV)
+    coverage = roof_coverage(BUILDINGS, PV, scope=SCOPE)
     assert (coverage.count, coverage.total) == (3, 4)
     assert coverage.share_pct == pytest.approx(75.0)
     # by the end of 2022 G1's installation (2023) is not there yet → 2 of 4
-    assert roof_coverage(BUILDINGS, PV, as_of=date(2022, 12, 31)).share_pct == pytest.approx(50.0)
+    assert roof_coverage(BUILDINGS, PV, scope=SCOPE, as_of=date(2022, 12, 31)).share_pct == pytest.approx(
+        50.0
+    )
     # an unknown roof area counts as suitable: one more uncovered building → 3 of 5
     unknown = [*BUILDINGS, RoofBuilding("U1", "industrial", False, None, 1999)]
-    assert roof_coverage(unknown, PV).share_pct == pytest.approx(60.0)
+    assert roof_coverage(unknown, PV, scope=SCOPE).share_pct == pytest.approx(60.0)
 
 
 def test_new_building_compliance_50_and_30_rules() -> None:
-    result = {c.code: c for c in new_building_compliance(BUILDINGS, PV)}
+    result = {c.code: c for c in new_building_compliance(BUILDINGS, PV, rules=ROOF_RULES)}
     assert set(result) == {"G1", "H1"}
     assert result["G1"].required_pct == 50.0
     assert result["G1"].share_pct == pytest.approx(50.0)
@@ -73,13 +98,15 @@ def test_new_building_compliance_50_and_30_rules() -> None:
 
 
 def test_new_building_without_roof_area_does_not_comply() -> None:
-    result = new_building_compliance([RoofBuilding("N1", "industrial", False, None, 2023)], [])
+    result = new_building_compliance(
+        [RoofBuilding("N1", "industrial", False, None, 2023)], [], rules=ROOF_RULES
+    )
     assert [(c.code, c.complies, c.detail) for c in result] == [("N1", False, "roof area not recorded")]
 
 
 def test_capacity_added_by_year_in_plan_period() -> None:
     # PV3 (2019) and PV5 (2026) fall outside 2021–2025
-    assert capacity_added_kw_by_year(PV) == {2021: 20.0, 2023: 100.0, 2025: 50.0}
+    assert capacity_added_kw_by_year(PV, period=PERIOD) == {2021: 20.0, 2023: 100.0, 2025: 50.0}
 
 
 SITES = [
@@ -100,11 +127,11 @@ SITES = [
 
 def test_chargers_added_excludes_residential_and_old_sites() -> None:
     # 2021: L1 40; 2022: C1 20; 2023: C3 20 (R1 residential left out); 2024: C2 10 + T1 12; 2025: L2 0
-    assert chargers_added_by_year(SITES) == {2021: 40, 2022: 20, 2023: 20, 2024: 22, 2025: 0}
+    assert chargers_added_by_year(SITES, period=PERIOD) == {2021: 40, 2022: 20, 2023: 20, 2024: 22, 2025: 0}
 
 
 def test_office_charger_compliance_15_and_30_pct() -> None:
-    result = {c.code: c for c in office_charger_compliance(SITES)}
+    result = {c.code: c for c in office_charger_compliance(SITES, period=PERIOD, rule=OFFICE_RULE)}
     assert set(result) == {"C1", "C2", "C3"}
     assert result["C1"].complies
     assert result["C1"].share_pct == pytest.approx(20.0)
@@ -113,15 +140,17 @@ def test_office_charger_compliance_15_and_30_pct() -> None:
     assert not result["C3"].complies
     assert result["C3"].detail == "fast 25.0 %"
     # fast share over new offices and facilities: (6 + 5 + 5) / (20 + 10 + 20) = 32 %
-    assert fast_charger_share(SITES).share_pct == pytest.approx(32.0)
+    assert fast_charger_share(
+        SITES, period=PERIOD, site_kinds=OFFICE_RULE.site_kinds
+    ).share_pct == pytest.approx(32.0)
 
 
 def test_parking_lots_and_taxi_stations() -> None:
-    lots = parking_lots_equipped(SITES)
+    lots = parking_lots_equipped(SITES, period=PERIOD)
     assert (lots.count, lots.total) == (1, 2)
     assert lots.share_pct == pytest.approx(50.0)
-    assert parking_lots_equipped([]).share_pct is None
-    assert taxi_stations_by_year(SITES) == {2024: 1}
+    assert parking_lots_equipped([], period=PERIOD).share_pct is None
+    assert taxi_stations_by_year(SITES, period=PERIOD) == {2024: 1}
 
 
 HOMES = [
@@ -143,7 +172,7 @@ HOMES = [
 
 
 def test_residential_readiness_per_community_and_share() -> None:
-    result = {c.code: c for c in residential_readiness(HOMES)}
+    result = {c.code: c for c in residential_readiness(HOMES, period=PERIOD, target=READY)}
     assert list(result) == ["R1", "R2", "R3", "R4", "R5"]
     assert [(c.complies, round(c.share_pct, 1), c.detail) for c in result.values()] == [
         (True, 100.0, ""),

@@ -21,6 +21,7 @@ from carbonpeak.core.renewables.substitution import (
     renewable_substitution,
 )
 
+NEW_FROM = 2022  # the reference plan: new buildings from 2022 (三(一)2)
 YEAR = 2025  # 365 days
 BUILDINGS = [
     BuildingEnergyYear("N1", 2022, 90_000.0, 100.0),  # rooftop 10 kWp all year
@@ -62,7 +63,7 @@ def test_estimated_yield_is_capacity_times_specific_yield_pro_rated() -> None:
 
 
 def test_new_urban_building_is_built_from_2022_to_the_year() -> None:
-    assert [is_new_urban_building(y, YEAR) for y in (2021, 2022, 2025, 2026, None)] == [
+    assert [is_new_urban_building(y, YEAR, new_from=NEW_FROM) for y in (2021, 2022, 2025, 2026, None)] == [
         False,
         True,
         True,
@@ -75,7 +76,7 @@ def test_rate_matches_the_hand_calculation() -> None:
     """R: N1 10,000 (est.) + N2 7,320 (est., part year) + N4 2,000 (metered) + N5 0 = 19,320 kWh.
     E: 90,000 + 40,000 + 10,000 + 5,000 = 145,000 kWh (N3 has none: excluded).
     Rate = 19,320 / (145,000 + 19,320) = 19,320 / 164,320 = 11.7576 %."""
-    result = renewable_substitution(BUILDINGS, PV, year=YEAR)
+    result = renewable_substitution(BUILDINGS, PV, year=YEAR, new_from=NEW_FROM)
     assert result.renewable_kwh == pytest.approx(19_320.0)
     assert result.energy_kwh == pytest.approx(145_000.0)
     assert result.rate_pct == pytest.approx(100 * 19_320 / 164_320)
@@ -102,12 +103,16 @@ def test_rate_matches_the_hand_calculation() -> None:
 def test_generation_above_use_is_flagged_and_nothing_new_gives_no_rate() -> None:
     exporter = [BuildingEnergyYear("X1", 2023, 1_000.0, 100.0)]
     pv = [OnsitePv("PV-X1", "X1", "rooftop", 10.0, date(2023, 1, 1), 1_000.0)]
-    result = renewable_substitution(exporter, pv, year=YEAR)
+    result = renewable_substitution(exporter, pv, year=YEAR, new_from=NEW_FROM)
     # 10,000 / (1,000 + 10,000) = 90.9 %, flagged as a probable exporter
     assert result.rate_pct == pytest.approx(100 * 10_000 / 11_000)
     assert FLAG_GENERATION_ABOVE_USE in result.rows[0].flags
-    assert renewable_substitution(exporter, pv, year=2022).rate_pct is None  # X1 is built in 2023
-    only_unmetered = renewable_substitution([BuildingEnergyYear("N3", 2023, None)], [], year=YEAR)
+    assert (
+        renewable_substitution(exporter, pv, year=2022, new_from=NEW_FROM).rate_pct is None
+    )  # X1 is built in 2023
+    only_unmetered = renewable_substitution(
+        [BuildingEnergyYear("N3", 2023, None)], [], year=YEAR, new_from=NEW_FROM
+    )
     assert only_unmetered.rate_pct is None
     assert only_unmetered.excluded[0].flags == (FLAG_NO_METERED_ENERGY,)
 

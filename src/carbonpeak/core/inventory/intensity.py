@@ -15,7 +15,8 @@ Progress toward a reduction target of ``p`` % from ``baseline_year`` to ``target
 References
 ----------
 .. [1] 国家统计局, 单位GDP能耗 (energy consumption per unit of GDP) — computed at comparable prices.
-.. [2] 杨府发〔2022〕13号, 二: 到2025年，单位生产总值能源消耗比2020年下降13.5%.
+.. [2] A plan's energy-intensity goal, e.g. the reference district's 二 主要目标 (its value, baseline and
+   deadline are read from the plan file, never from code).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from carbonpeak.core.inventory.compute import YearTotals
+from carbonpeak.core.plan import Comparator, Plan
 from carbonpeak.core.units import convert
 
 STATISTIC_INDICATORS: dict[str, str] = {
@@ -93,14 +95,42 @@ def target_trajectory(
     return {baseline_year + k: baseline_intensity * factor ** (k / span) for k in range(span + 1)}
 
 
+@dataclass(frozen=True)
+class IntensityTarget:
+    """A plan's energy-intensity target: ``reduction_pct`` below ``baseline_year`` by ``target_year``."""
+
+    baseline_year: int
+    target_year: int
+    reduction_pct: float
+
+
+def plan_intensity_target(plan: Plan) -> IntensityTarget | None:
+    """A plan's energy-intensity goal: its first ``reduction_pct`` target of indicator ``energy_intensity``
+    with a value and a baseline year, or ``None`` when the plan states none."""
+    horizon = (plan.plan.horizon.start, plan.plan.horizon.end)
+    for _, target in plan.all_targets():
+        if (
+            target.indicator == "energy_intensity"
+            and target.comparator is Comparator.REDUCTION_PCT
+            and target.baseline_year is not None
+            and target.value is not None
+        ):
+            return IntensityTarget(target.baseline_year, target.deadline.years(horizon)[1], target.value)
+    return None
+
+
+def first_deflator_year(statistics: Iterable[StatisticRecord]) -> int | None:
+    """The first year with a GDP deflator: the price base when no plan states a baseline year [a]."""
+    years = [s.year for s in statistics if s.indicator == "gdp_deflator"]
+    return min(years) if years else None
+
+
 def compute_intensities(
     totals: Iterable[YearTotals],
     statistics: Iterable[StatisticRecord],
     *,
-    price_base_year: int = 2020,
-    baseline_year: int = 2020,
-    target_year: int = 2025,
-    target_reduction_pct: float = 13.5,
+    price_base_year: int,
+    target: IntensityTarget | None,
     basis: str = "calorific_equivalent",
 ) -> list[IntensityYear]:
     """Compute energy and CO2 intensity per 10^4 yuan of comparable-price GDP, with target progress.
@@ -112,11 +142,11 @@ def compute_intensities(
     statistics : iterable of StatisticRecord
         ``gdp_current`` and ``gdp_deflator`` by area and year.
     price_base_year : int
-        Year whose prices GDP is expressed in [a].
-    baseline_year, target_year : int
-        The target's baseline and deadline [a].
-    target_reduction_pct : float
-        Required fall of energy intensity [%] from the baseline to the target year.
+        Year whose prices GDP is expressed in [a] (the plan's baseline year, or the first year with a
+        deflator when there is no plan).
+    target : IntensityTarget or None
+        The plan's energy-intensity target (baseline year, deadline and required fall [%]); ``None``
+        computes the intensities without target progress.
     basis : {'calorific_equivalent', 'equal_value'}
         Energy basis of the energy intensity.
 
@@ -160,7 +190,8 @@ def compute_intensities(
                 flags=flags,
             )
         )
-    _progress(out, baseline_year, target_year, target_reduction_pct)
+    if target is not None:
+        _progress(out, target.baseline_year, target.target_year, target.reduction_pct)
     return out
 
 

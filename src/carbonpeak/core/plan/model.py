@@ -234,6 +234,11 @@ class TargetRule(_Model):
     )
     threshold_unit: str = Field(default="", description="Unit of threshold, e.g. %")
     radius_m: float | None = Field(default=None, gt=0, description="A service radius [m] the rule uses")
+    platform_rule: str = Field(
+        default="",
+        pattern=r"^([a-z0-9_]+)?$",
+        description="A platform rule this (usually qualitative) target parameterises, e.g. energy_audit_duty",
+    )
 
 
 class Target(_Model):

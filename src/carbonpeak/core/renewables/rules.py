@@ -1,8 +1,10 @@
-"""The Yangpu plan's rooftop-PV and EV-charging rules, computed over plain registry rows.
+"""A plan's rooftop-PV and EV-charging rules, computed over plain registry rows.
 
-Every function is pure: it takes dataclasses built from the registries and returns the indicator value
-and, where the plan states a per-building rule, each building's or site's compliance. The rules and
-their clauses (``src/carbonpeak/data/plans/yangpu-2022.yaml``, text in ``yangpu-2022.zh.txt``):
+Every function is pure: it takes dataclasses built from the registries and the rule's parameters (uses,
+years, periods and thresholds, which come from the district's plan file, never from code) and returns the
+indicator value and, where the plan states a per-building rule, each building's or site's compliance. The
+rules as the reference district's plan states them, with their clauses
+(``src/carbonpeak/data/plans/yangpu-2022.yaml``, text in ``yangpu-2022.zh.txt``):
 
 * 三(一)1 "大力推进建筑光伏发展": from 2022 new government, school and industrial-plant buildings put PV on
   at least 50 % of the roof area, other new public buildings on at least 30 % (targets
@@ -37,30 +39,44 @@ capacity into covered roof area when the registry records no area."""
 ROOF_KINDS = ("rooftop", "bipv")
 """Installation kinds that cover a roof (façade and carport PV do not)."""
 
-USES_50_PCT = ("government_office", "school_university", "industrial")
-"""Primary uses under the 50 % rule for new buildings (政府机关、学校、工业厂房)."""
-USES_30_PCT = (
-    "commercial_office",
-    "shopping_mall",
-    "supermarket",
-    "hotel",
-    "hospital",
-    "data_centre",
-    "other",
-)
-"""Primary uses read as 其他类型公共建筑 (other public, i.e. non-residential civil, buildings): 30 % rule."""
-RULE_50_PCT = "pv_roof_area_share_new_gov_school_factory"
-"""Plan target of the 50 % roof-area rule (government offices, schools, industrial plants)."""
-RULE_30_PCT = "pv_roof_area_share_new_other_public"
-"""Plan target of the 30 % roof-area rule (other public buildings)."""
-NEW_BUILDING_FROM_YEAR = 2022
-PLAN_PERIOD = (date(2021, 1, 1), date(2025, 12, 31))
-"""The 14th five-year plan period (十四五) the additions are counted in."""
-SPACE_SHARE_MIN_PCT = 15.0
-FAST_SHARE_MIN_PCT = 30.0
-CHARGER_SITE_KINDS_15_PCT = ("office", "public_facility")
-RULE_READY_RESIDENTIAL = "charging_ready_new_residential"
-"""Plan target: every new residential community reserves charging installation conditions (100 %)."""
+SITE_RESIDENTIAL = "residential"
+"""Registry kind of a residential community's charging site (private chargers, not public or dedicated)."""
+SITE_PARKING_LOT = "parking_lot"
+SITE_TAXI_STATION = "taxi_station"
+
+Period = tuple[date, date]
+"""An inclusive period of dates, e.g. a five-year plan's first and last day."""
+
+
+@dataclass(frozen=True)
+class RoofAreaRule:
+    """A new-building roof rule: buildings of ``uses`` built from ``applies_from`` put PV on at least
+    ``min_share_pct`` of their roof (the plan's target ``target``)."""
+
+    target: str
+    uses: tuple[str, ...]
+    applies_from: int
+    min_share_pct: float
+
+
+@dataclass(frozen=True)
+class CoverageScope:
+    """Which buildings a roof-coverage rule counts: public institutions (if ``public_institutions``) and
+    buildings whose primary use is in ``uses``."""
+
+    uses: tuple[str, ...]
+    public_institutions: bool
+
+
+@dataclass(frozen=True)
+class OfficeChargerRule:
+    """Chargers on at least ``min_space_share_pct`` of the parking spaces of new sites of ``site_kinds``,
+    with at least ``min_fast_share_pct`` of them fast (the plan's target ``target``)."""
+
+    target: str
+    site_kinds: tuple[str, ...]
+    min_space_share_pct: float
+    min_fast_share_pct: float
 
 
 @dataclass(frozen=True)
@@ -161,18 +177,25 @@ def _roof_kwp(installations: Iterable[PvSite]) -> dict[str, float]:
     return out
 
 
-def in_coverage_scope(building: RoofBuilding) -> bool:
-    """Whether a building counts for the 2025 coverage rule: a public institution or an industrial plant
-    whose roof is not recorded as unsuitable (a roof area of 0 m²). An unknown roof area counts as suitable,
-    so a gap in the registry lowers the coverage rather than hiding a building."""
-    is_scope = building.public_institution or building.primary_use == "industrial"
+def in_coverage_scope(building: RoofBuilding, scope: CoverageScope) -> bool:
+    """Whether a building counts for a coverage rule: in ``scope`` (e.g. a public institution or an
+    industrial plant) and its roof not recorded as unsuitable (a roof area of 0 m²). An unknown roof area
+    counts as suitable, so a gap in the registry lowers the coverage rather than hiding a building."""
+    is_scope = (
+        scope.public_institutions and building.public_institution
+    ) or building.primary_use in scope.uses
     return is_scope and (building.roof_area_m2 is None or building.roof_area_m2 > 0)
 
 
 def roof_coverage(
-    buildings: Iterable[RoofBuilding], installations: Iterable[PvSite], *, as_of: date | None = None
+    buildings: Iterable[RoofBuilding],
+    installations: Iterable[PvSite],
+    *,
+    scope: CoverageScope,
+    as_of: date | None = None,
 ) -> Coverage:
-    """Rooftop PV coverage of public-institution and industrial buildings, by building count.
+    """Rooftop PV coverage of the buildings in ``scope`` (e.g. public institutions and industrial plants),
+    by building count.
 
     Covered buildings are those in scope (:func:`in_coverage_scope`) with a rooftop or BIPV installation
     commissioned by ``as_of`` (all when ``None``); the total is every building in scope. This follows the
@@ -185,19 +208,18 @@ def roof_coverage(
     """
     sites = [s for s in installations if as_of is None or (s.commissioned and s.commissioned <= as_of)]
     kwp = _roof_kwp(sites)
-    scope = [b for b in buildings if in_coverage_scope(b)]
-    return Coverage(sum(1 for b in scope if kwp.get(b.code, 0.0) > 0), len(scope))
+    in_scope = [b for b in buildings if in_coverage_scope(b, scope)]
+    return Coverage(sum(1 for b in in_scope if kwp.get(b.code, 0.0) > 0), len(in_scope))
 
 
-def roof_rule_pct(building: RoofBuilding) -> float | None:
-    """The roof-area share a new building must reach [%]: 50, 30, or ``None`` (no rule: not new since
-    2022, residential, or unknown use)."""
-    if building.year_built is None or building.year_built < NEW_BUILDING_FROM_YEAR:
+def roof_rule(building: RoofBuilding, rules: Sequence[RoofAreaRule]) -> RoofAreaRule | None:
+    """The first of ``rules`` that covers a building (its use, and built from the rule's year), or
+    ``None`` (no rule: built earlier, a use no rule names, or the year built unknown)."""
+    if building.year_built is None:
         return None
-    if building.primary_use in USES_50_PCT:
-        return 50.0
-    if building.primary_use in USES_30_PCT:
-        return 30.0
+    for rule in rules:
+        if building.year_built >= rule.applies_from and building.primary_use in rule.uses:
+            return rule
     return None
 
 
@@ -205,9 +227,10 @@ def new_building_compliance(
     buildings: Iterable[RoofBuilding],
     installations: Iterable[PvSite],
     *,
+    rules: Sequence[RoofAreaRule],
     density_kwp_per_m2: float = MODULE_DENSITY_KWP_PER_M2,
 ) -> list[Compliance]:
-    """Each new building's roof PV share against its rule (50 % or 30 %).
+    """Each new building's roof PV share against its rule (in Yangpu, 50 % or 30 %).
 
     The covered area is the building's rooftop and BIPV capacity over ``density_kwp_per_m2`` (an
     assumption, :func:`pv_area_m2`), capped at the roof area. A new building in scope without a recorded
@@ -222,26 +245,24 @@ def new_building_compliance(
     kwp = _roof_kwp(installations)
     out = []
     for building in buildings:
-        required = roof_rule_pct(building)
-        if required is None:
+        rule = roof_rule(building, rules)
+        if rule is None:
             continue
-        rule = RULE_50_PCT if required == 50.0 else RULE_30_PCT
+        required = rule.min_share_pct
         if not building.roof_area_m2 or building.roof_area_m2 <= 0:
-            out.append(Compliance(building.code, rule, required, 0.0, False, "roof area not recorded"))
+            out.append(Compliance(building.code, rule.target, required, 0.0, False, "roof area not recorded"))
             continue
         area = min(pv_area_m2(kwp.get(building.code, 0.0), density_kwp_per_m2), building.roof_area_m2)
         share = 100.0 * area / building.roof_area_m2
-        out.append(Compliance(building.code, rule, required, share, share >= required - 1e-9))
+        out.append(Compliance(building.code, rule.target, required, share, share >= required - 1e-9))
     return out
 
 
-def _in_period(day: date | None, period: tuple[date, date]) -> bool:
+def _in_period(day: date | None, period: Period) -> bool:
     return day is not None and period[0] <= day <= period[1]
 
 
-def capacity_added_kw_by_year(
-    installations: Iterable[PvSite], period: tuple[date, date] = PLAN_PERIOD
-) -> dict[int, float]:
+def capacity_added_kw_by_year(installations: Iterable[PvSite], *, period: Period) -> dict[int, float]:
     """New PV capacity [kW] by commissioning year within ``period`` (every kind counts).
 
     References
@@ -256,9 +277,7 @@ def capacity_added_kw_by_year(
     return dict(sorted(out.items()))
 
 
-def chargers_added_by_year(
-    sites: Iterable[ChargingSiteRow], period: tuple[date, date] = PLAN_PERIOD
-) -> dict[int, int]:
+def chargers_added_by_year(sites: Iterable[ChargingSiteRow], *, period: Period) -> dict[int, int]:
     """New public and dedicated chargers by commissioning year within ``period``.
 
     Residential (private) sites are not public or dedicated chargers and are left out.
@@ -270,22 +289,23 @@ def chargers_added_by_year(
     """
     out: dict[int, int] = {}
     for site in sites:
-        if site.kind == "residential" or site.access not in ("public", "dedicated"):
+        if site.kind == SITE_RESIDENTIAL or site.access not in ("public", "dedicated"):
             continue
         if site.commissioned is not None and _in_period(site.commissioned, period):
             out[site.commissioned.year] = out.get(site.commissioned.year, 0) + site.chargers
     return dict(sorted(out.items()))
 
 
-def is_new_site(site: ChargingSiteRow, period: tuple[date, date] = PLAN_PERIOD) -> bool:
-    """Whether a site is new: commissioned within the plan period."""
+def is_new_site(site: ChargingSiteRow, *, period: Period) -> bool:
+    """Whether a site is new: commissioned within ``period`` (the rule's period of the plan)."""
     return _in_period(site.commissioned, period)
 
 
 def office_charger_compliance(
-    sites: Iterable[ChargingSiteRow], period: tuple[date, date] = PLAN_PERIOD
+    sites: Iterable[ChargingSiteRow], *, period: Period, rule: OfficeChargerRule
 ) -> list[Compliance]:
-    """Each new office or public facility: chargers on at least 15 % of parking spaces, at least 30 % fast.
+    """Each new site of the rule's kinds (in Yangpu, offices and public facilities): chargers on at least
+    ``rule.min_space_share_pct`` of parking spaces (15 %), at least ``rule.min_fast_share_pct`` fast (30 %).
 
     ``share_pct`` is chargers over parking spaces [%]; ``detail`` gives the fast share. A site complies when
     both hold. A site with no parking spaces recorded does not comply.
@@ -297,16 +317,16 @@ def office_charger_compliance(
     """
     out = []
     for site in sites:
-        if site.kind not in CHARGER_SITE_KINDS_15_PCT or not is_new_site(site, period):
+        if site.kind not in rule.site_kinds or not is_new_site(site, period=period):
             continue
         space = 100.0 * site.chargers / site.parking_spaces if site.parking_spaces else 0.0
         fast = 100.0 * site.fast_count / site.chargers if site.chargers else 0.0
-        complies = space >= SPACE_SHARE_MIN_PCT - 1e-9 and fast >= FAST_SHARE_MIN_PCT - 1e-9
+        complies = space >= rule.min_space_share_pct - 1e-9 and fast >= rule.min_fast_share_pct - 1e-9
         out.append(
             Compliance(
                 site.code,
-                "charger_space_share_new_offices",
-                SPACE_SHARE_MIN_PCT,
+                rule.target,
+                rule.min_space_share_pct,
                 space,
                 complies,
                 f"fast {fast:.1f} %",
@@ -315,10 +335,12 @@ def office_charger_compliance(
     return out
 
 
-def fast_charger_share(sites: Iterable[ChargingSiteRow], period: tuple[date, date] = PLAN_PERIOD) -> Coverage:
-    """Fast chargers over all chargers at new offices and public facilities (indicator
-    ``fast_charger_share``)."""
-    scope = [s for s in sites if s.kind in CHARGER_SITE_KINDS_15_PCT and is_new_site(s, period)]
+def fast_charger_share(
+    sites: Iterable[ChargingSiteRow], *, period: Period, site_kinds: tuple[str, ...]
+) -> Coverage:
+    """Fast chargers over all chargers at new sites of ``site_kinds`` (in Yangpu, offices and public
+    facilities; indicator ``fast_charger_share``)."""
+    scope = [s for s in sites if s.kind in site_kinds and is_new_site(s, period=period)]
     return Coverage(sum(s.fast_count for s in scope), sum(s.chargers for s in scope))
 
 
@@ -327,22 +349,18 @@ def min_space_share_pct(compliance: Sequence[Compliance]) -> float | None:
     return min((c.share_pct for c in compliance), default=None)
 
 
-def parking_lots_equipped(
-    sites: Iterable[ChargingSiteRow], period: tuple[date, date] = PLAN_PERIOD
-) -> Coverage:
+def parking_lots_equipped(sites: Iterable[ChargingSiteRow], *, period: Period) -> Coverage:
     """New parking lots with at least one charger over all new parking lots.
 
     References
     ----------
     .. [1] Yangpu plan 三(四)3: 新建停车场100%配备充电设施 (target ``chargers_new_parking_lots``).
     """
-    lots = [s for s in sites if s.kind == "parking_lot" and is_new_site(s, period)]
+    lots = [s for s in sites if s.kind == SITE_PARKING_LOT and is_new_site(s, period=period)]
     return Coverage(sum(1 for s in lots if s.chargers > 0), len(lots))
 
 
-def taxi_stations_by_year(
-    sites: Iterable[ChargingSiteRow], period: tuple[date, date] = PLAN_PERIOD
-) -> dict[int, int]:
+def taxi_stations_by_year(sites: Iterable[ChargingSiteRow], *, period: Period) -> dict[int, int]:
     """New taxi demonstration stations by commissioning year.
 
     References
@@ -351,13 +369,13 @@ def taxi_stations_by_year(
     """
     out: dict[int, int] = {}
     for site in sites:
-        if site.kind == "taxi_station" and site.commissioned and _in_period(site.commissioned, period):
+        if site.kind == SITE_TAXI_STATION and site.commissioned and _in_period(site.commissioned, period):
             out[site.commissioned.year] = out.get(site.commissioned.year, 0) + 1
     return dict(sorted(out.items()))
 
 
 def residential_readiness(
-    sites: Iterable[ChargingSiteRow], period: tuple[date, date] = PLAN_PERIOD
+    sites: Iterable[ChargingSiteRow], *, period: Period, target: str
 ) -> list[Compliance]:
     """Each new residential community: the share of its parking spaces ready for charging [%].
 
@@ -374,20 +392,16 @@ def residential_readiness(
     """
     out = []
     for site in sites:
-        if site.kind != "residential" or not is_new_site(site, period):
+        if site.kind != SITE_RESIDENTIAL or not is_new_site(site, period=period):
             continue
         if not site.parking_spaces:
-            out.append(
-                Compliance(
-                    site.code, RULE_READY_RESIDENTIAL, 100.0, 0.0, False, "parking spaces not recorded"
-                )
-            )
+            out.append(Compliance(site.code, target, 100.0, 0.0, False, "parking spaces not recorded"))
             continue
         ready = min(site.chargers + (site.ready_spaces or 0), site.parking_spaces)
         complies = ready >= site.parking_spaces
         detail = "ready spaces not recorded" if site.ready_spaces is None and not complies else ""
         share = 100.0 * ready / site.parking_spaces
-        out.append(Compliance(site.code, RULE_READY_RESIDENTIAL, 100.0, share, complies, detail))
+        out.append(Compliance(site.code, target, 100.0, share, complies, detail))
     return out
 
 

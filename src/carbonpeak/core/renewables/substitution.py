@@ -60,7 +60,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from carbonpeak.core.pv.potential import DEFAULT_AZIMUTH_DEG, DEFAULT_TILT_DEG
-from carbonpeak.core.renewables.rules import NEW_BUILDING_FROM_YEAR
 
 ONSITE_KINDS = ("rooftop", "bipv", "facade")
 """Installation kinds counted as the building's on-site renewable supply (carport PV is not counted:
@@ -240,9 +239,10 @@ def estimated_yield_kwh(
     return capacity_kwp * specific_yield_kwh_per_kwp * operating_fraction(commissioned, year)
 
 
-def is_new_urban_building(year_built: int | None, year: int) -> bool:
-    """Whether a building counts as new in ``year``: built from 2022 and no later than ``year``."""
-    return year_built is not None and NEW_BUILDING_FROM_YEAR <= year_built <= year
+def is_new_urban_building(year_built: int | None, year: int, *, new_from: int) -> bool:
+    """Whether a building counts as new in ``year``: built from ``new_from`` (the plan's first year of new
+    buildings, e.g. 2022) and no later than ``year``."""
+    return year_built is not None and new_from <= year_built <= year
 
 
 def _building_row(building: BuildingEnergyYear, installations: list[OnsitePv], year: int) -> SubstitutionRow:
@@ -277,7 +277,7 @@ def _building_row(building: BuildingEnergyYear, installations: list[OnsitePv], y
 
 
 def renewable_substitution(
-    buildings: Iterable[BuildingEnergyYear], installations: Iterable[OnsitePv], *, year: int
+    buildings: Iterable[BuildingEnergyYear], installations: Iterable[OnsitePv], *, year: int, new_from: int
 ) -> SubstitutionResult:
     """Renewable substitution rate of new urban buildings in ``year``, with each building's part.
 
@@ -290,6 +290,8 @@ def renewable_substitution(
         PV installations of the buildings; kinds outside :data:`ONSITE_KINDS` are not counted.
     year : int
         Calendar year [a].
+    new_from : int
+        First year of construction that makes a building new [a] (the plan target's ``applies_from``).
 
     Returns
     -------
@@ -312,6 +314,6 @@ def renewable_substitution(
         if building.year_built is None:
             unknown.append(building.code)
             continue
-        if is_new_urban_building(building.year_built, year):
+        if is_new_urban_building(building.year_built, year, new_from=new_from):
             rows.append(_building_row(building, by_building.get(building.code, []), year))
     return SubstitutionResult(year, tuple(rows), tuple(unknown))

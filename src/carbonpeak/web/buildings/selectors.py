@@ -26,11 +26,12 @@ from carbonpeak.core.buildings.metrics import (
 )
 from carbonpeak.core.factors import FactorLibrary
 from carbonpeak.web.buildings.models import Building, DegreeDays, Meter, MeterRollup, QuarantinedReading
+from carbonpeak.web.buildings.plan_rules import BuildingRules, building_rules
+from carbonpeak.web.plan.selectors import current_region
 from carbonpeak.web.reference.selectors import factor_library, latest_versions, table_rows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NON_PUBLIC_USES = {"residential", "industrial"}
-AUDIT_AREA_M2 = 10_000.0
 """Public buildings over 10,000 m² need energy audits (杨府发〔2022〕13号, 三(三)3)."""
 
 
@@ -125,9 +126,13 @@ def coverage_pct(building: Building, start: datetime, end: datetime) -> float | 
     return 100.0 * received / expected if expected else None
 
 
-def audit_status(building: Building, today: date) -> dict[str, Any]:
-    """Whether the building must be audited and when next (public buildings over 10,000 m²)."""
-    required = building.primary_use not in NON_PUBLIC_USES and building.floor_area_m2 > AUDIT_AREA_M2
+def audit_status(building: Building, today: date, rules: BuildingRules | None = None) -> dict[str, Any]:
+    """Whether the building must be audited and when next (public buildings over the plan's floor area,
+    in the reference plan 10,000 m²); ``no_rule`` when the plan states no audit duty."""
+    threshold = (rules or building_rules()).audit_min_floor_area_m2
+    if threshold is None:
+        return {"required": False, "due": None, "status": "no_rule"}
+    required = building.primary_use not in NON_PUBLIC_USES and building.floor_area_m2 > threshold
     if not required:
         return {"required": False, "due": None, "status": "not_required"}
     if building.last_audit_date is None:
@@ -141,16 +146,20 @@ def audit_status(building: Building, today: date) -> dict[str, Any]:
 
 
 def audit_list(*, today: date) -> list[dict[str, Any]]:
-    """The energy-audit list: every public building over 10,000 m², most urgent first.
+    """The energy-audit list: every public building over the plan's floor area, most urgent first.
 
     Order: never audited, then overdue (oldest due first), then interval not set, then scheduled by due date.
+    Empty when the plan states no audit duty.
     """
     rank = {"never_audited": 0, "overdue": 1, "interval_not_set": 2, "scheduled": 3}
-    rows = []
-    for building in Building.objects.filter(floor_area_m2__gt=AUDIT_AREA_M2).exclude(
+    rows: list[dict[str, Any]] = []
+    rules = building_rules()
+    if rules.audit_min_floor_area_m2 is None:
+        return rows
+    for building in Building.objects.filter(floor_area_m2__gt=rules.audit_min_floor_area_m2).exclude(
         primary_use__in=NON_PUBLIC_USES
     ):
-        status = audit_status(building, today)
+        status = audit_status(building, today, rules)
         rows.append(
             {
                 "building": building,
@@ -187,17 +196,19 @@ def metrics_for_year(
     building is computed, i.e. without ``buildings``.
     """
     library = library or factor_library()
+    rules = building_rules()
     quotas = quotas_by_use()
     today = today or date.today()
     start, end = _year_bounds(year)
     items = buildings if buildings is not None else list(Building.objects.prefetch_related("meters"))
     out = []
     for building in items:
-        energy = building_energy(consumption_by_class(building, year), year=year, library=library)
+        by_class = consumption_by_class(building, year)
+        energy = building_energy(by_class, year=year, library=library, region=rules.region)
         area = building.floor_area_m2
         quota = quotas.get(building.primary_use)
         position = quota_position(energy, area, quota, operating_hours_h_per_a=building.operating_hours)
-        audit = audit_status(building, today)
+        audit = audit_status(building, today, rules)
         values: dict[str, Any] = {
             "id": building.code,
             "primary_use": building.primary_use,
@@ -232,8 +243,10 @@ def metrics_for_year(
             it_kwh = sum(_meter_total(m, start, end, "kWh") for m in it if m.energy_class == "electricity")
             if it_kwh:
                 values["pue"] = _r(pue(energy.electricity_kwh, it_kwh), 3)
-                new = bool(building.year_built and building.year_built >= 2023)
-                values["pue_status"] = pue_status(values["pue"], new=new)
+                limit = rules.pue_limit(building.year_built)
+                if limit is not None:
+                    values["pue_limit"] = limit
+                    values["pue_status"] = pue_status(values["pue"], limit=limit)
         out.append(BuildingMetrics(building, values, energy.factors, [*energy.flags, *position.flags]))
     if buildings is not None:
         # A percentile among a subset would be wrong (a single building would always be 50): the district
@@ -413,21 +426,22 @@ def base_load(building: Building, *, days: int = 28) -> dict[str, Any]:
     return {"ratio": base_load_ratio(hourly), "days": days, "end": stop.astimezone(SHANGHAI)}
 
 
-PUBLIC_INSTITUTION_BASELINE_YEAR = 2020
-"""The plan's base year for the public-institution indicators (三(八)2: 2025 against 2020)."""
-
-
 def public_institution(building: Building, year: int, library: FactorLibrary | None = None) -> dict[str, Any]:
-    """The plan's four public-institution indicators in ``year`` against 2020, or what is missing."""
+    """The plan's public-institution indicators in ``year`` against the plan's baseline year (in the
+    reference plan four cuts against 2020), or what is missing."""
     if not building.public_institution:
         return {"applies": False}
+    rules = building_rules()
+    baseline_year = rules.pi_baseline_year
+    if baseline_year is None or not rules.pi_cuts_pct:
+        return {"applies": True, "indicators": None, "missing": "plan targets"}
     if not building.occupants:
         return {"applies": True, "indicators": None, "missing": "occupants"}
     library = library or factor_library()
     values = {}
-    for y in (year, PUBLIC_INSTITUTION_BASELINE_YEAR):
+    for y in (year, baseline_year):
         by_class = consumption_by_class(building, y)
-        energy = building_energy(by_class, year=y, library=library)
+        energy = building_energy(by_class, year=y, library=library, region=rules.region)
         if energy.kgce is None or not energy.energy_kwh or energy.co2_t is None:
             return {"applies": True, "indicators": None, "missing": f"energy {y}"}
         if "water" not in by_class:
@@ -444,7 +458,10 @@ def public_institution(building: Building, year: int, library: FactorLibrary | N
         }
     return {
         "applies": True,
-        "indicators": public_institution_indicators(values[year], values[PUBLIC_INSTITUTION_BASELINE_YEAR]),
+        "indicators": public_institution_indicators(
+            values[year], values[baseline_year], cuts_pct=rules.pi_cuts_pct
+        ),
+        "baseline_year": baseline_year,
         "missing": None,
     }
 
@@ -543,7 +560,9 @@ def weather_normalised(building: Building, year: int, library: FactorLibrary | N
     for classes in monthly.values():
         for energy_class, (_, unit) in classes.items():
             if (energy_class, unit) not in per_unit:
-                one = building_energy({energy_class: (1.0, unit)}, year=year, library=library)
+                one = building_energy(
+                    {energy_class: (1.0, unit)}, year=year, library=library, region=current_region()
+                )
                 per_unit[(energy_class, unit)] = one.energy_kwh
     months, energy, degree_days = [], [], []
     for month in sorted(monthly):

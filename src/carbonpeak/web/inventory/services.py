@@ -13,14 +13,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from carbonpeak.core.inventory import compute_inventory
-from carbonpeak.core.inventory.intensity import coal_rates, compute_intensities
+from carbonpeak.core.inventory.intensity import (
+    IntensityTarget,
+    coal_rates,
+    compute_intensities,
+    first_deflator_year,
+    plan_intensity_target,
+)
 from carbonpeak.core.inventory.report import gpc_table, inventory_document
 from carbonpeak.io.inventory import read_activity_file
 from carbonpeak.io.tabular import RowError
 from carbonpeak.web.inventory.models import ActivityDataset, ActivityRow, InventoryRun, StatisticRow
 from carbonpeak.web.inventory.selectors import dataset_records
 from carbonpeak.web.portal.uploads import tabular_upload_check
-from carbonpeak.web.reference.selectors import factor_library, latest_versions
+from carbonpeak.web.reference.selectors import factor_library, latest_versions, stored_defaults
 
 
 @dataclass
@@ -110,13 +116,21 @@ def _compute(
     region: str,
     versions: dict[str, str] | None,
     defaults: dict[str, str] | None,
+    goal: IntensityGoal,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
     library = factor_library(versions=versions, defaults=defaults)
     records, statistics = dataset_records(dataset=dataset)
     result = compute_inventory(
         records, library, region=region, electricity_series=series, coal_rates=coal_rates(statistics)
     )
-    document = inventory_document(result, compute_intensities(result.years, statistics))
+    price_base_year = goal.price_base_year or first_deflator_year(statistics)
+    intensities = (
+        compute_intensities(result.years, statistics, price_base_year=price_base_year, target=goal.target)
+        if price_base_year is not None
+        else []
+    )
+    document = inventory_document(result, intensities)
+    document["intensity_goal"] = goal.to_dict()
     document["gpc"] = [{"area": y.area, "year": y.year, "rows": gpc_table(y)} for y in result.years]
     rows = [
         {
@@ -137,19 +151,58 @@ def _compute(
     return document, rows, result.electricity_series
 
 
+@dataclass(frozen=True)
+class IntensityGoal:
+    """The plan's energy-intensity goal a run is computed against, frozen with the run's document."""
+
+    price_base_year: int | None
+    target: IntensityTarget | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (stored in the run's document)."""
+        return {
+            "price_base_year": self.price_base_year,
+            "target": asdict(self.target) if self.target else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> IntensityGoal:
+        """Inverse of :meth:`to_dict`; a run stored before goals were recorded has none."""
+        if not data:
+            return cls(None, None)
+        target = data.get("target")
+        return cls(data.get("price_base_year"), IntensityTarget(**target) if target else None)
+
+
+def plan_intensity_goal() -> IntensityGoal:
+    """The current plan's energy-intensity goal (indicator ``energy_intensity``), if it states one."""
+    from carbonpeak.web.plan.selectors import current_plan
+
+    plan = current_plan()
+    target = plan_intensity_target(plan) if plan is not None else None
+    return IntensityGoal(target.baseline_year if target else None, target)
+
+
 def inventory_run_create(
     *,
     dataset: ActivityDataset,
     electricity_series: str | None = None,
-    region: str = "CN-SH",
+    region: str | None = None,
     created_by: User | None = None,
 ) -> InventoryRun:
-    """Compute the data set's inventory with current reference data; freeze it with its factor versions."""
-    from carbonpeak.data import packaged_library
+    """Compute the data set's inventory with current reference data; freeze it with its factor versions.
 
+    The region (which selects the factors) and the intensity goal come from the current plan unless
+    ``region`` is given; with no plan loaded this raises :class:`~carbonpeak.web.plan.selectors.NoPlanError`.
+    """
+    from carbonpeak.data import packaged_library
+    from carbonpeak.web.plan.selectors import current_region
+
+    region = region or current_region()
     versions = {t.name: t.version for t in latest_versions()}
-    defaults = dict(packaged_library().defaults)
-    document, rows, series = _compute(dataset, electricity_series, region, versions, defaults)
+    defaults = stored_defaults() or dict(packaged_library().defaults)
+    goal = plan_intensity_goal()
+    document, rows, series = _compute(dataset, electricity_series, region, versions, defaults, goal)
     return InventoryRun.objects.create(
         dataset=dataset,
         electricity_series=series,
@@ -165,15 +218,16 @@ def inventory_run_create(
 
 def inventory_run_reproduce(*, run: InventoryRun) -> dict[str, Any]:
     """Recompute a run with exactly the factor versions it was frozen with (the document must match)."""
+    goal = IntensityGoal.from_dict(run.document.get("intensity_goal"))
     document, _, _ = _compute(
-        run.dataset, run.electricity_series, run.region, run.table_versions, run.defaults
+        run.dataset, run.electricity_series, run.region, run.table_versions, run.defaults, goal
     )
     return document
 
 
 def inventory_run_recompute(*, run: InventoryRun, electricity_series: str | None = None) -> dict[str, Any]:
     """Recompute a run's data with the current factors (optionally another electricity series); not stored."""
-    document, _, _ = _compute(
-        run.dataset, electricity_series or run.electricity_series, run.region, None, None
-    )
+    goal = IntensityGoal.from_dict(run.document.get("intensity_goal"))
+    series = electricity_series or run.electricity_series
+    document, _, _ = _compute(run.dataset, series, run.region, None, None, goal)
     return document

@@ -58,9 +58,13 @@ def _charts(run: InventoryRun) -> dict[str, Any]:
     ]
     intensity = {y["year"]: y.get("energy_intensity_tce_per_10k_yuan") for y in years}
     trajectory: dict[int, float] = {}
-    if intensity.get(2020):
+    goal = (run.document.get("intensity_goal") or {}).get("target")  # the plan's goal, frozen with the run
+    if goal and intensity.get(goal["baseline_year"]):
         trajectory = target_trajectory(
-            intensity[2020], baseline_year=2020, target_year=2025, reduction_pct=13.5
+            intensity[goal["baseline_year"]],
+            baseline_year=goal["baseline_year"],
+            target_year=goal["target_year"],
+            reduction_pct=goal["reduction_pct"],
         )
     return {
         "years": labels,

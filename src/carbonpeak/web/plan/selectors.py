@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.plan import Plan, Target
 from carbonpeak.web.plan.models import (
     CurrentPlanChoice,
@@ -74,6 +76,67 @@ def current_plan() -> Plan | None:
 
 _PLANS: dict[tuple[int, str], Plan] = {}
 """Parsed plans by (version id, sha256); see :func:`current_plan`."""
+
+
+def target_years(target: Target, plan: Plan | None = None) -> tuple[int, int]:
+    """The inclusive (first, last) years a target of the current plan (or ``plan``) spans.
+
+    A five-year period gives its years (十四五: 2021-2025), ``from YYYY`` that year to the horizon's end,
+    a year the horizon's start to it, and ``ongoing`` the whole horizon.
+    """
+    plan = plan or current_plan()
+    if plan is None:
+        raise ValueError("no plan is loaded")
+    return target.deadline.years((plan.plan.horizon.start, plan.plan.horizon.end))
+
+
+def target_period(target: Target, plan: Plan | None = None) -> tuple[date, date]:
+    """:func:`target_years` as a (1 January, 31 December) pair of dates."""
+    first, last = target_years(target, plan)
+    return date(first, 1, 1), date(last, 12, 31)
+
+
+def target_applies_from(target: Target) -> int | None:
+    """The first year a target's rule covers: its ``rule.applies_from``, else a ``from YYYY`` deadline."""
+    if target.rule is not None and target.rule.applies_from is not None:
+        return target.rule.applies_from
+    if target.deadline.kind == "from":
+        return int(target.deadline.text.split()[1])
+    return None
+
+
+class NoPlanError(CarbonpeakError):
+    """A computation needs the current plan (its region, targets or years) and none is loaded."""
+
+
+NO_PLAN_MESSAGE = "no plan is loaded; run 'carbonpeak setup --plan FILE' (or 'carbonpeak demo' for the demo)"
+
+
+def current_region() -> str:
+    """The current plan's region code, which selects the reference factors (e.g. a province's).
+
+    Raises
+    ------
+    NoPlanError
+        When no plan is loaded: the platform never assumes a region.
+    """
+    plan = current_plan()
+    if plan is None:
+        raise NoPlanError(NO_PLAN_MESSAGE)
+    return plan.plan.region
+
+
+def plan_peak_year(plan: Plan | None = None) -> int | None:
+    """The year the plan's carbon peak is due (its ``peak_by`` target's deadline), or ``None``."""
+    from carbonpeak.core.plan import Comparator
+
+    plan = plan or current_plan()
+    if plan is None:
+        return None
+    for _, target in plan.all_targets():
+        if target.comparator is Comparator.PEAK_BY:
+            return target_years(target, plan)[1]
+    return None
 
 
 @dataclass(frozen=True)

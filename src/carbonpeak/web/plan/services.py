@@ -11,9 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.plan import Plan
 from carbonpeak.core.plan.validate import plan_document
-from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.web.plan.models import (
     CurrentPlanChoice,
     PlanAction,

@@ -12,7 +12,8 @@ from carbonpeak.web.portal.navigation import NAVIGATION
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
-    """Add the navigation (with the current entry marked) and the version to every template."""
+    """Add the navigation (with the current entry marked), the version and the current plan (whose
+    district names the platform) to every template."""
     signed_in = bool(getattr(request, "user", None) and request.user.is_authenticated)
     items = []
     for item in NAVIGATION:
@@ -21,4 +22,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         url = reverse(item.url_name) if item.url_name else None
         current = bool(url) and (request.path == url or (url != "/" and request.path.startswith(url or "")))
         items.append({"key": item.key, "label": item.label, "url": url, "current": current})
-    return {"navigation": items, "carbonpeak_version": __version__}
+    from carbonpeak.web.plan.selectors import current_plan_version
+
+    plan = current_plan_version()
+    return {"navigation": items, "carbonpeak_version": __version__, "current_plan": plan}

@@ -34,3 +34,30 @@ class ChineseFirstLocaleMiddleware:
         )
         translation.deactivate()
         return response
+
+
+class NoPlanMiddleware:
+    """Answer a page that needs the current plan, when none is loaded, with a page that says so.
+
+    Selectors raise :class:`~carbonpeak.web.plan.selectors.NoPlanError` rather than assume a district's
+    region or targets; the page tells the office which command loads a plan (HTTP 503, with navigation).
+    API requests get the same message as JSON.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from carbonpeak.web.plan.selectors import NoPlanError
+
+        if not isinstance(exception, NoPlanError):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": str(exception)}, status=503)
+        return render(request, "portal/no_plan.html", status=503)

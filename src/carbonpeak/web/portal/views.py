@@ -44,5 +44,6 @@ def home(request: HttpRequest) -> HttpResponse:
             "tracking": tracking,
             "units": tracking_selectors.unit_names(plan_version=plan) if plan else {},
             "outlook": outlook,
+            "peak_year": plan_selectors.plan_peak_year() if plan else None,
         },
     )

@@ -36,7 +36,8 @@ class TableDetailOut(TableOut):
 class FactorQuery(Schema):
     kind: str = "emission"
     carrier: str
-    region: str = "CN-SH"
+    region: str | None = None
+    """Region code; default: the loaded reference data's default region."""
     year: int
     series: str | None = None
 
@@ -87,10 +88,13 @@ def get_table(request: HttpRequest, name: str, version: str | None = None) -> di
     "/factor", response={200: FactorOut, 404: ErrorOut}, summary="Look up the factor valid for a year"
 )
 def get_factor(request: HttpRequest, query: Query[FactorQuery]) -> Status[object]:
+    # the stored, versioned library; the packaged one only while nothing is loaded (a fresh install)
+    library = selectors.factor_library() if selectors.latest_versions() else packaged_library()
+    region = query.region or library.defaults.get("region")
+    if not region:
+        return Status(404, {"detail": "give a region: the reference data names no default region"})
     try:
-        factor = packaged_library().get_factor(
-            query.kind, query.carrier, query.region, query.year, series=query.series
-        )
+        factor = library.get_factor(query.kind, query.carrier, region, query.year, series=query.series)
     except FactorLookupError as exc:
         return Status(404, {"detail": str(exc)})
     return Status(

@@ -59,3 +59,22 @@ class ReferenceRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table_version}: {self.key}"
+
+
+class ReferenceDefaults(models.Model):
+    """The default series of a loaded library (its manifest's ``defaults``); the latest row is in force.
+
+    Each district's reference data names its own defaults (e.g. its province's electricity series), so
+    they are stored with the tables instead of being read from the packaged files.
+    """
+
+    defaults = models.JSONField(_("default series"))
+    loaded_at = models.DateTimeField(_("loaded at"))
+
+    class Meta:
+        verbose_name = _("reference defaults")
+        verbose_name_plural = _("reference defaults")
+        ordering = ["-loaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in sorted(self.defaults.items()))

@@ -88,6 +88,14 @@ def electricity_factor_chart(*, unit: str = "kgCO2/kWh") -> dict[str, Any]:
     return {"unit": unit, "years": years, "series": series}
 
 
+def stored_defaults() -> dict[str, str] | None:
+    """The default series of the loaded reference data (the latest load's manifest), if any is stored."""
+    from carbonpeak.web.reference.models import ReferenceDefaults
+
+    latest = ReferenceDefaults.objects.order_by("-loaded_at", "-id").first()
+    return None if latest is None else dict(latest.defaults)
+
+
 def factor_library(
     *, versions: dict[str, str] | None = None, defaults: dict[str, str] | None = None
 ) -> FactorLibrary:
@@ -103,7 +111,7 @@ def factor_library(
             ReferenceTableVersion.objects.get(name=name, version=version)
             for name, version in versions.items()
         ]
-    defaults = defaults or dict(packaged_library().defaults)
+    defaults = defaults or stored_defaults() or dict(packaged_library().defaults)
     # Stored table versions never change (a revision is a new version), so a library built from the same
     # versions and defaults is the same library: build it once per process.
     key = (tuple(sorted(t.pk for t in chosen)), tuple(sorted(defaults.items())))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from carbonpeak.core.errors import CarbonpeakError, ReferenceDataError
 from carbonpeak.io.reference import ReferenceData
 from carbonpeak.specs.reference import KEY_COLUMNS
-from carbonpeak.web.reference.models import ReferenceRow, ReferenceTableVersion
+from carbonpeak.web.reference.models import ReferenceDefaults, ReferenceRow, ReferenceTableVersion
 
 
 class ReferenceVersionConflictError(CarbonpeakError):
@@ -95,4 +95,8 @@ def reference_data_load(*, reference: ReferenceData, loaded_by: User | None = No
                 for number, row in enumerate(table.rows, start=2)
             )
             result.created.append(label)
+        defaults = {k: v for k, v in reference.library.defaults.items() if v is not None}
+        latest = ReferenceDefaults.objects.order_by("-loaded_at", "-id").first()
+        if latest is None or latest.defaults != defaults:
+            ReferenceDefaults.objects.create(defaults=defaults, loaded_at=now)
     return result

@@ -6,26 +6,14 @@ import functools
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from carbonpeak.core.renewables import rules, substitution
 from carbonpeak.web.buildings.models import Building
+from carbonpeak.web.renewables import plan_rules
 from carbonpeak.web.renewables.models import ChargingSite, PvInstallation
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-PV_TARGET_KW = 29_000.0
-"""Plan target ``pv_capacity_added_14th``: 2.9万千瓦 of new PV in 2021-2025 [kW]."""
-CHARGER_TARGET = 1_800
-"""Plan target ``public_dedicated_chargers_14th``: new public and dedicated chargers in 2021-2025."""
-COVERAGE_TARGET_PCT = 50.0
-"""Plan target ``pv_roof_coverage_2025`` [%]."""
-TAXI_TARGET = 2
-"""Plan target ``taxi_demo_stations_14th``."""
-SUBSTITUTION_TARGETS_PCT = {2025: 10.0, 2030: 15.0}
-"""Plan targets ``renewable_substitution_new_buildings_2025`` and ``_2030`` [%]."""
 
 
 def _filtered(qs: QuerySet[Any], building: str, commissioned_year: int | None, **exact: str) -> QuerySet[Any]:
@@ -102,9 +90,10 @@ def onsite_pv(*, kinds: tuple[str, ...] = substitution.ONSITE_KINDS) -> list[sub
     return out
 
 
-def new_building_energy(*, year: int) -> list[substitution.BuildingEnergyYear]:
-    """The metered energy in ``year`` of every building new in that year (built from 2022 to ``year``),
-    plus every building without ``year_built`` (listed apart by the rate).
+def new_building_energy(*, year: int, new_from: int) -> list[substitution.BuildingEnergyYear]:
+    """The metered energy in ``year`` of every building new in that year (built from ``new_from``, the
+    plan's first year of new buildings, to ``year``), plus every building without ``year_built`` (listed
+    apart by the rate).
 
     Energy is read from the monthly rollups of each building's main meters
     (:func:`carbonpeak.web.buildings.selectors.consumption_by_class`) and put on one basis, site energy in
@@ -115,21 +104,22 @@ def new_building_energy(*, year: int) -> list[substitution.BuildingEnergyYear]:
     """
     from carbonpeak.core.buildings.metrics import CLASS_CARRIER, building_energy
     from carbonpeak.web.buildings.selectors import consumption_by_class, coverage_pct, generation_kwh
+    from carbonpeak.web.plan.selectors import current_region
     from carbonpeak.web.reference.selectors import factor_library
 
     library = factor_library()
-    start = datetime(year, 1, 1, tzinfo=SHANGHAI)
-    end = datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    region = current_region()
+    zone = timezone.get_current_timezone()
+    start = datetime(year, 1, 1, tzinfo=zone)
+    end = datetime(year + 1, 1, 1, tzinfo=zone)
     out = []
-    scope = Building.objects.filter(
-        year_built__gte=rules.NEW_BUILDING_FROM_YEAR, year_built__lte=year
-    ).prefetch_related("meters")
+    scope = Building.objects.filter(year_built__gte=new_from, year_built__lte=year).prefetch_related("meters")
     for building in scope:
         energy = {k: v for k, v in consumption_by_class(building, year).items() if k != "water"}
         energy_kwh: float | None = None
         flags: tuple[str, ...] = ()
         if energy:
-            energy_kwh = building_energy(energy, year=year, library=library).energy_kwh
+            energy_kwh = building_energy(energy, year=year, library=library, region=region).energy_kwh
             # what the site-energy total leaves out (the equal-value basis is not used here)
             flags = tuple(
                 f"{c}: {substitution.FLAG_CLASS_NOT_COUNTED}" for c in energy if c not in CLASS_CARRIER
@@ -152,22 +142,25 @@ def new_building_energy(*, year: int) -> list[substitution.BuildingEnergyYear]:
 
 
 def substitution_years(*, as_of: date | None = None) -> list[substitution.SubstitutionResult]:
-    """The renewable substitution rate of new buildings for every complete calendar year from 2022 up to
-    the last year with metered data (oldest first); a year with no new building is left out.
+    """The renewable substitution rate of new buildings for every complete calendar year from the plan's
+    first year of new buildings up to the last year with metered data (oldest first); a year with no new
+    building is left out, and nothing is computed when the plan has no such target.
 
     Only complete years count (the year before ``as_of``, default today, at the latest): the rate of a year
     in progress would compare part of a year's use with part of its yield.
     """
     from carbonpeak.web.buildings.selectors import latest_year_with_data
 
+    new_from = plan_rules.substitution_new_from()
     latest = latest_year_with_data()
     today = as_of or timezone.localdate()
-    if latest is None:
+    if latest is None or new_from is None:
         return []
     pv = onsite_pv()
     out = []
-    for year in range(rules.NEW_BUILDING_FROM_YEAR, min(latest, today.year - 1) + 1):
-        result = substitution.renewable_substitution(new_building_energy(year=year), pv, year=year)
+    for year in range(new_from, min(latest, today.year - 1) + 1):
+        energy = new_building_energy(year=year, new_from=new_from)
+        result = substitution.renewable_substitution(energy, pv, year=year, new_from=new_from)
         if result.rows:
             out.append(result)
     return out
@@ -200,7 +193,11 @@ def substitution_summary(*, as_of: date | None = None) -> dict[str, Any]:
         ],
         "latest": latest,
         "rows": rows,
-        "targets": SUBSTITUTION_TARGETS_PCT,
+        "targets": {
+            t.period[1].year: t.target.value
+            for t in plan_rules.substitution_targets()
+            if t.target.value is not None
+        },
         "unknown_year_built": len(latest.unknown_year_built),
     }
 
@@ -215,12 +212,13 @@ def synthetic_data() -> bool:
 
 @dataclass(frozen=True)
 class Progress:
-    """One progress bar: a value against a target."""
+    """One progress bar: a value against a target of the current plan."""
 
     key: str
     value: float
     target: float
     unit: str
+    target_code: str = ""
 
     @property
     def percent(self) -> float:
@@ -229,24 +227,35 @@ class Progress:
 
 
 def pv_summary(*, as_of: date | None = None) -> dict[str, Any]:
-    """What the PV page shows: progress against the PV targets and the new buildings that do not comply.
+    """What the PV page shows: progress against the plan's PV targets and the new buildings that do not
+    comply. Every bar's target comes from the current plan; a target the plan lacks has no bar.
 
     The roof-rule bars count the new buildings of each rule that comply (each must), against all of them.
     """
     pv = pv_sites()
     buildings = roof_buildings()
-    coverage = rules.roof_coverage(buildings, pv, as_of=as_of)
-    capacity_kw = sum(rules.capacity_added_kw_by_year(pv).values())
-    compliance = rules.new_building_compliance(buildings, pv)
-    progress = [
-        Progress("pv_capacity_added", capacity_kw, PV_TARGET_KW, "kW"),
-        Progress("pv_roof_coverage", coverage.share_pct or 0.0, COVERAGE_TARGET_PCT, "%"),
-    ]
-    for rule in (rules.RULE_50_PCT, rules.RULE_30_PCT):
-        group = [c for c in compliance if c.rule == rule]
+    scope = plan_rules.coverage_scope()
+    coverage = rules.roof_coverage(buildings, pv, scope=scope, as_of=as_of) if scope else None
+    progress = []
+    capacity = plan_rules.capacity_target()
+    if capacity is not None and (target_kw := capacity.value_in("kW")) is not None:
+        capacity_kw = sum(rules.capacity_added_kw_by_year(pv, period=capacity.period).values())
+        progress.append(Progress("pv_capacity_added", capacity_kw, target_kw, "kW", capacity.code))
+    coverage_targets = plan_rules.coverage_targets()
+    if coverage is not None and coverage_targets and coverage_targets[0].target.value is not None:
+        first = coverage_targets[0]
+        progress.append(
+            Progress(
+                "pv_roof_coverage", coverage.share_pct or 0.0, first.value_in("%") or 0.0, "%", first.code
+            )
+        )
+    roof_rules = plan_rules.roof_area_rules()
+    compliance = rules.new_building_compliance(buildings, pv, rules=roof_rules)
+    for rule in roof_rules:
+        group = [c for c in compliance if c.rule == rule.target]
         if group:
             complying = 100.0 * sum(1 for c in group if c.complies) / len(group)
-            progress.append(Progress(rule, complying, 100.0, "%"))
+            progress.append(Progress(rule.target, complying, 100.0, "%", rule.target))
     names = dict(Building.objects.values_list("code", "name"))
     return {
         "pv_progress": progress,
@@ -260,37 +269,56 @@ def pv_summary(*, as_of: date | None = None) -> dict[str, Any]:
 
 
 def charging_summary() -> dict[str, Any]:
-    """What the charging page shows: progress against the charging targets, new offices and public
-    facilities below the 15 %/30 % rule, and new residential communities not fully ready for chargers."""
+    """What the charging page shows: progress against the plan's charging targets, new sites below the
+    office charger rule, and new residential communities not fully ready for chargers."""
     sites = charging_rows()
-    chargers = sum(rules.chargers_added_by_year(sites).values())
-    taxi = sum(rules.taxi_stations_by_year(sites).values())
-    lots = rules.parking_lots_equipped(sites)
-    fast = rules.fast_charger_share(sites)
-    homes = rules.residential_readiness(sites)
-    ready = rules.residential_ready_share(homes)
-    progress = [
-        Progress("public_dedicated_chargers_added", chargers, CHARGER_TARGET, ""),
-        Progress("taxi_demo_stations_added", taxi, TAXI_TARGET, ""),
-    ]
-    for key, share, target in (
-        ("charger_equipped_share_new_parking", lots.share_pct, 100.0),
-        ("charging_ready_share_new_residential", ready.share_pct, 100.0),
-        ("fast_charger_share", fast.share_pct, rules.FAST_SHARE_MIN_PCT),
+    progress = []
+    for key, planned, count in (
+        ("public_dedicated_chargers_added", plan_rules.charger_target(), rules.chargers_added_by_year),
+        ("taxi_demo_stations_added", plan_rules.taxi_target(), rules.taxi_stations_by_year),
     ):
-        if share is not None:
-            progress.append(Progress(key, share, target, "%"))
+        if planned is not None and planned.target.value is not None:
+            done = sum(count(sites, period=planned.period).values())
+            progress.append(Progress(key, done, planned.target.value, "", planned.code))
+    parking, ready_planned = plan_rules.parking_target(), plan_rules.ready_target()
+    lots = rules.parking_lots_equipped(sites, period=parking.period) if parking else None
+    homes = (
+        rules.residential_readiness(sites, period=ready_planned.period, target=ready_planned.code)
+        if ready_planned
+        else []
+    )
+    ready = rules.residential_ready_share(homes) if ready_planned else None
+    office = plan_rules.office_rule()
+    fast_target = plan_rules.fast_share_target()
+    fast = (
+        rules.fast_charger_share(sites, period=office[1], site_kinds=office[0].site_kinds) if office else None
+    )
+    for key, share, planned in (
+        ("charger_equipped_share_new_parking", lots.share_pct if lots else None, parking),
+        ("charging_ready_share_new_residential", ready.share_pct if ready else None, ready_planned),
+        ("fast_charger_share", fast.share_pct if fast else None, fast_target),
+    ):
+        if share is not None and planned is not None and planned.target.value is not None:
+            progress.append(Progress(key, share, planned.value_in("%") or 0.0, "%", planned.code))
     names = dict(ChargingSite.objects.values_list("code", "name"))
     fast_pct = {s.code: 100.0 * s.fast_count / s.chargers if s.chargers else 0.0 for s in sites}
+    failing_sites = (
+        [
+            c
+            for c in rules.office_charger_compliance(sites, period=office[1], rule=office[0])
+            if not c.complies
+        ]
+        if office
+        else []
+    )
     return {
         "charging_progress": progress,
         "lots": lots,
         "fast": fast,
         "ready": ready,
+        "office_rule": office[0] if office else None,
         "failing_sites": [
-            {**asdict(c), "name": names.get(c.code, ""), "fast_pct": fast_pct[c.code]}
-            for c in rules.office_charger_compliance(sites)
-            if not c.complies
+            {**asdict(c), "name": names.get(c.code, ""), "fast_pct": fast_pct[c.code]} for c in failing_sites
         ],
         "failing_homes": [{**asdict(c), "name": names.get(c.code, "")} for c in homes if not c.complies],
         "synthetic": synthetic_data(),

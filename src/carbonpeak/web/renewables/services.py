@@ -200,16 +200,19 @@ def _demo_generation_meters(*, seed: int) -> int:
     """A generation meter (``generation.pv``) with a SYNTHETIC year of 15-minute output on every other new
     synthetic building with rooftop or BIPV PV, fed through the readings ingest like any meter's data."""
     from carbonpeak.core.pv.yield_ import hourly_yield_per_kwp
-    from carbonpeak.core.renewables.rules import NEW_BUILDING_FROM_YEAR
     from carbonpeak.core.renewables.substitution import ESTIMATE_ORIENTATION
     from carbonpeak.demo.renewables import generation_readings
     from carbonpeak.io.readings import ReadingColumns
     from carbonpeak.web.buildings.services import meters_import, readings_ingest
+    from carbonpeak.web.renewables.plan_rules import substitution_new_from
     from carbonpeak.web.renewables.selectors import default_weather_year
 
+    new_from = substitution_new_from()
+    if new_from is None:
+        return 0
     installations = list(
         PvInstallation.objects.filter(
-            synthetic=True, kind__in=("rooftop", "bipv"), building__year_built__gte=NEW_BUILDING_FROM_YEAR
+            synthetic=True, kind__in=("rooftop", "bipv"), building__year_built__gte=new_from
         )
         .select_related("building")
         .order_by("code")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from carbonpeak.web.portal.uploads import upload_page
-from carbonpeak.web.renewables import selectors, services
+from carbonpeak.web.renewables import plan_rules, selectors, services
 
 IMPORT_PERMISSIONS = {
     "pv": "renewables.add_pvinstallation",
@@ -65,10 +65,12 @@ def pv(request: HttpRequest) -> HttpResponse:
     context = selectors.pv_summary()
     substitution = selectors.substitution_summary()
     progress = context["pv_progress"]
-    if substitution["latest"] is not None and substitution["latest"].rate_pct is not None:
-        target = selectors.SUBSTITUTION_TARGETS_PCT[2025]
+    targets = plan_rules.substitution_targets()
+    latest = substitution["latest"]
+    goal = targets[0].target.value if targets else None
+    if latest is not None and latest.rate_pct is not None and goal is not None:
         key = "renewable_substitution_rate_new_buildings"
-        progress.append(selectors.Progress(key, substitution["latest"].rate_pct, target, "%"))
+        progress.append(selectors.Progress(key, latest.rate_pct, goal, "%", targets[0].code))
     context.update(
         progress=_labelled(progress),
         substitution=substitution,

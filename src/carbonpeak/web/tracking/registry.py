@@ -84,6 +84,12 @@ def register(indicator_code: str) -> Callable[[Provider], Provider]:
     return decorate
 
 
+def provider_name(indicator_code: str) -> str | None:
+    """The registered calculation of ``indicator_code`` as ``module.function``, or ``None``."""
+    provider = PROVIDERS.get(indicator_code)
+    return None if provider is None else f"{provider.__module__}.{provider.__qualname__}"
+
+
 def is_computed(indicator_code: str) -> bool:
     """Whether the platform computes the indicator (a provider is registered)."""
     return indicator_code in PROVIDERS

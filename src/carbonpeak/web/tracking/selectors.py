@@ -28,7 +28,8 @@ from carbonpeak.core.tracking import (
     trajectory,
 )
 from carbonpeak.web.plan.models import PlanAction, PlanUnit, PlanVersion
-from carbonpeak.web.plan.selectors import plan_model, plan_version_get
+from carbonpeak.web.plan.selectors import current_plan as current_core_plan
+from carbonpeak.web.plan.selectors import current_plan_version
 from carbonpeak.web.tracking import registry
 from carbonpeak.web.tracking.models import AuditEntry, MilestoneVersion, ReportedValue, ReportingCalendar
 from carbonpeak.web.tracking.roles import Roles
@@ -62,6 +63,11 @@ class TargetInfo:
     """``computed`` (a provider is registered), ``reported`` (by the lead unit) or ``milestones``."""
     spec: TargetSpec
     quote: str
+    headline: bool = False
+    """Shown among the dashboard's headline goals (the plan file's ``headline: true``)."""
+    quantitative: bool = True
+    provider: str | None = None
+    """Name of the registered calculation of the target's indicator, if any."""
 
     @property
     def reportable(self) -> bool:
@@ -107,17 +113,21 @@ def tracked_targets(*, plan: Plan) -> list[TargetInfo]:
                 kind=_kind(target, target.indicator),
                 spec=TargetSpec.from_plan(target, horizon),
                 quote=target.quote,
+                headline=target.headline,
+                quantitative=target.quantitative,
+                provider=registry.provider_name(target.indicator),
             )
         )
     return out
 
 
 def current_plan() -> tuple[PlanVersion, Plan] | None:
-    """The latest loaded plan version and its core model, or ``None`` when no plan is loaded."""
-    version = plan_version_get()
-    if version is None:
+    """The current plan's version and its core model, or ``None`` when no plan is loaded."""
+    version = current_plan_version()
+    plan = current_core_plan()
+    if version is None or plan is None:
         return None
-    return version, plan_model(plan_version=version)
+    return version, plan
 
 
 def target_get(*, plan: Plan, code: str) -> TargetInfo | None:
@@ -200,7 +210,20 @@ class TargetRow:
             "source": self.source,
             "synthetic": self.synthetic,
             "reason": r.reason,
+            "value_source": self.value_source,
+            "provider": self.info.provider,
+            "quantitative": self.info.quantitative,
         }
+
+    @property
+    def value_source(self) -> str:
+        """Where the row's values come from: ``computed`` (a registered calculation gave values),
+        ``reported`` (approved values or milestones of the lead unit) or ``none``."""
+        if self.info.kind == MILESTONES:
+            return "none" if self.result.status is Status.NO_DATA else "reported"
+        if not self.observations:
+            return "none"
+        return "computed" if self.info.kind == COMPUTED else "reported"
 
 
 @dataclass(frozen=True)
@@ -367,16 +390,6 @@ def audit_log(*, limit: int = 200) -> list[AuditEntry]:
     return list(AuditEntry.objects.select_related("user").order_by("-at", "-id")[:limit])
 
 
-HEADLINE_TARGETS = (
-    "energy_intensity_reduction_2025",
-    "carbon_intensity_reduction_2025",
-    "pv_capacity_added_14th",
-    "public_dedicated_chargers_14th",
-    "public_building_retrofit_area_14th_15th",
-)
-"""Targets shown as headline goals on the dashboard, when the plan has them."""
-
-
 @dataclass
 class Headline:
     """A headline goal: its status row and, for reductions, the change so far against the baseline [%]."""
@@ -410,6 +423,10 @@ class Dashboard:
     off_track: list[TargetRow]
     overdue: list[OverdueItem]
     overdue_total: int
+    quantitative_total: int = 0
+    """The plan's quantitative targets."""
+    computed_total: int = 0
+    """Quantitative targets whose values are computed from records (a calculation gave values)."""
 
 
 def dashboard(*, roles: Roles, as_of: date | None = None, limit: int = 8) -> Dashboard | None:
@@ -419,8 +436,7 @@ def dashboard(*, roles: Roles, as_of: date | None = None, limit: int = 8) -> Das
         return None
     version, plan = found
     rows = target_rows(as_of=as_of, plan=plan)
-    by_code = {r.code: r for r in rows}
-    headlines = [Headline(by_code[c], _change_pct(by_code[c])) for c in HEADLINE_TARGETS if c in by_code]
+    headlines = [Headline(r, _change_pct(r)) for r in rows if r.info.headline]
     actions = counts_by_action(rows=rows, plan_version=version)
     kinds = dict(PlanAction.objects.filter(plan_version=version).values_list("code", "kind"))
     actions = [a for a in actions if kinds.get(a.code) == "action"]
@@ -429,7 +445,18 @@ def dashboard(*, roles: Roles, as_of: date | None = None, limit: int = 8) -> Das
     overdue = overdue_reports(as_of=as_of, plan=plan) if roles.internal else []
     if roles.internal and not (roles.office or roles.analyst):
         overdue = [o for o in overdue if o.target.lead_unit in roles.units]
-    return Dashboard(headlines, actions, status_counts(rows), late[:limit], overdue[:limit], len(overdue))
+    quantitative = [r for r in rows if r.info.quantitative]
+    computed = sum(1 for r in quantitative if r.value_source == "computed")
+    return Dashboard(
+        headlines,
+        actions,
+        status_counts(rows),
+        late[:limit],
+        overdue[:limit],
+        len(overdue),
+        quantitative_total=len(quantitative),
+        computed_total=computed,
+    )
 
 
 def milestone_rows(*, plan_code: str, target_code: str | None = None) -> QuerySet[MilestoneVersion]:
