@@ -58,13 +58,20 @@ def library_summary() -> LibrarySummary:
 def electricity_factor_chart(*, unit: str = "kgCO2/kWh") -> dict[str, Any]:
     """Compare the electricity factor series by year, for the home-page chart.
 
-    Each series is one (series, region) of rows in force with a single-year validity; a row valid for
-    all years (the Shanghai default) is drawn as a flat line over the same years. Values are converted
-    to ``unit``.
+    The series drawn are the loaded data's default series (the district's own, e.g. a province's notice)
+    and the MEE/NBS averages. Each series is one (series, region) of rows in force with a single-year
+    validity; a row valid for all years (a provincial default) is drawn as a flat line over the same
+    years. Values are converted to ``unit``. Each series carries its region's names from the regions
+    table and whether it is the default, so the page names no region of its own.
     """
     version = next((t for t in latest_versions() if t.kind == "electricity"), None)
     if version is None:
         return {"unit": unit, "years": [], "series": []}
+    default = (stored_defaults() or {}).get("electricity", "")
+    regions_version = next((t for t in latest_versions() if t.kind == "regions"), None)
+    regions = {
+        r.data["code"]: r.data for r in (table_rows(table_version=regions_version) if regions_version else [])
+    }
     rows = [
         r.data
         for r in table_rows(table_version=version)
@@ -72,8 +79,9 @@ def electricity_factor_chart(*, unit: str = "kgCO2/kWh") -> dict[str, Any]:
     ]
     years = sorted({int(r["year_from"]) for r in rows if r["year_from"] and r["year_from"] == r["year_to"]})
     grouped: dict[tuple[str, str], dict[int | None, float]] = {}
+    documents: dict[tuple[str, str], str] = {}
     for row in rows:
-        if row["series"] not in {"shanghai", "mee_nbs_average"}:
+        if row["series"] not in {default, "mee_nbs_average"}:
             continue
         try:
             value = convert(float(row["value"]), row["unit"], unit)
@@ -81,10 +89,22 @@ def electricity_factor_chart(*, unit: str = "kgCO2/kWh") -> dict[str, Any]:
             continue
         year = int(row["year_from"]) if row["year_from"] and row["year_from"] == row["year_to"] else None
         grouped.setdefault((row["series"], row["region"]), {})[year] = round(value, 4)
+        documents[(row["series"], row["region"])] = row.get("document_no", "")
     series = []
     for (name, region), values in sorted(grouped.items()):
         data = [values.get(year, values.get(None)) for year in years]
-        series.append({"series": name, "region": region, "data": data})
+        place = regions.get(region, {})
+        series.append(
+            {
+                "series": name,
+                "region": region,
+                "region_zh": place.get("name_zh", region),
+                "region_en": place.get("name_en", region),
+                "document_no": documents[(name, region)],
+                "default": name == default,
+                "data": data,
+            }
+        )
     return {"unit": unit, "years": years, "series": series}
 
 

@@ -273,8 +273,9 @@ def charging_summary() -> dict[str, Any]:
     office charger rule, and new residential communities not fully ready for chargers."""
     sites = charging_rows()
     progress = []
+    chargers_planned = plan_rules.charger_target()
     for key, planned, count in (
-        ("public_dedicated_chargers_added", plan_rules.charger_target(), rules.chargers_added_by_year),
+        ("public_dedicated_chargers_added", chargers_planned, rules.chargers_added_by_year),
         ("taxi_demo_stations_added", plan_rules.taxi_target(), rules.taxi_stations_by_year),
     ):
         if planned is not None and planned.target.value is not None:
@@ -317,6 +318,9 @@ def charging_summary() -> dict[str, Any]:
         "fast": fast,
         "ready": ready,
         "office_rule": office[0] if office else None,
+        "charger_period": (
+            (chargers_planned.period[0].year, chargers_planned.period[1].year) if chargers_planned else None
+        ),
         "failing_sites": [
             {**asdict(c), "name": names.get(c.code, ""), "fast_pct": fast_pct[c.code]} for c in failing_sites
         ],

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from carbonpeak.web.portal.uploads import upload_page
@@ -20,27 +19,27 @@ IMPORT_PERMISSIONS = {
 }
 
 
-PROGRESS_LABELS = {
-    "pv_capacity_added": gettext_lazy("New PV capacity 2021–2025"),
-    "pv_roof_coverage": gettext_lazy("Roof PV coverage of public-institution and industrial buildings"),
-    "pv_roof_area_share_new_gov_school_factory": gettext_lazy(
-        "New government, school and factory buildings with PV on at least half of the roof"
-    ),
-    "pv_roof_area_share_new_other_public": gettext_lazy(
-        "Other new public buildings with PV on at least 30 percent of the roof"
-    ),
-    "renewable_substitution_rate_new_buildings": gettext_lazy("Renewable substitution rate of new buildings"),
-    "public_dedicated_chargers_added": gettext_lazy("New public and dedicated chargers 2021–2025"),
-    "taxi_demo_stations_added": gettext_lazy("Taxi demonstration stations"),
-    "charger_equipped_share_new_parking": gettext_lazy("New parking lots with chargers"),
-    "charging_ready_share_new_residential": gettext_lazy("New residential communities ready for chargers"),
-    "fast_charger_share": gettext_lazy("Fast-charger share at new offices and public facilities"),
-}
-"""Progress bar labels by indicator or target code."""
-
-
 def _labelled(progress: list[selectors.Progress]) -> list[dict[str, Any]]:
-    return [{"p": p, "label": PROGRESS_LABELS[p.key]} for p in progress]
+    """Each bar with its label: the plan's indicator name and the target's scope, in the page's language."""
+    from django.utils.translation import get_language
+
+    from carbonpeak.web.plan.selectors import current_plan
+
+    plan = current_plan()
+    targets = {t.code: t for _, t in plan.all_targets()} if plan else {}
+    names = {i.code: i for i in plan.indicators} if plan else {}
+    english = (get_language() or "").startswith("en")
+    out = []
+    for p in progress:
+        target = targets.get(p.target_code)
+        indicator = names.get(target.indicator) if target else None
+        label = p.key
+        if target is not None and indicator is not None:
+            name = indicator.name_en if english else indicator.name_zh
+            scope = target.scope_en if english else target.scope
+            label = f"{name} · {scope}" if scope else name
+        out.append({"p": p, "label": label, "target": target})
+    return out
 
 
 def _map(layer: str | None) -> dict[str, Any]:

@@ -12,8 +12,10 @@ document.addEventListener("DOMContentLoaded", function () {
     xAxis: { type: "category", data: data.years.map(String) },
     yAxis: { type: "value", name: labels.unit, min: 0.3 },
     series: data.series.map(function (s) {
-      return { type: "line", name: (labels[s.series] || s.series) + (s.series === "shanghai" ? "" : " · " + (labels[s.region] || s.region)),
-               data: s.data, lineStyle: s.series === "shanghai" ? { type: "dashed", width: 3 } : {} };
+      var place = labels.english ? s.region_en : s.region_zh;
+      var name = s["default"] ? place + " " + labels["default"] + (s.document_no ? " (" + s.document_no + ")" : "")
+                              : (labels[s.series] || s.series) + " · " + place;
+      return { type: "line", name: name, data: s.data, lineStyle: s["default"] ? { type: "dashed", width: 3 } : {} };
     })
   });
   el.dataset.rendered = "true";
