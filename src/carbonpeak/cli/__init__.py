@@ -253,12 +253,43 @@ def _plan_store(path: Path) -> str:
     return f"{line}; the current plan stays {stays} (switch with '{switch}')"
 
 
+def _method_warnings(plan: object) -> list[str]:
+    """Indicators whose ``method`` disagrees with the platform's registered calculations.
+
+    ``computed`` with no registered calculation would wait for a value forever; ``reported`` while the
+    platform computes it would ask a unit for a figure the records already give. Needs no database.
+    """
+    from carbonpeak.core.plan import IndicatorMethod, Plan
+
+    assert isinstance(plan, Plan)
+    _django()
+    from carbonpeak.web.tracking.registry import PROVIDERS
+
+    out = []
+    for i, indicator in enumerate(plan.indicators):
+        quantitative = any(t.indicator == indicator.code and t.quantitative for _, t in plan.all_targets())
+        if not quantitative:
+            continue
+        if indicator.method is IndicatorMethod.COMPUTED and indicator.code not in PROVIDERS:
+            out.append(
+                f"indicators[{i}] {indicator.code} says method: computed, but no registered calculation "
+                "provides it (its lead unit will have to report it)"
+            )
+        elif indicator.method is IndicatorMethod.REPORTED and indicator.code in PROVIDERS:
+            out.append(
+                f"indicators[{i}] {indicator.code} says method: reported, but the platform computes it"
+            )
+    return out
+
+
 def cmd_plan_validate(args: argparse.Namespace) -> int:
     """Validate a plan file without loading it."""
     from carbonpeak.core.plan import Plan
 
     plan = _read_plan(Path(args.file))
     assert isinstance(plan, Plan)
+    for warning in _method_warnings(plan):
+        print(f"warning: {warning}", file=sys.stderr)
     targets = len(plan.all_targets())
     print(
         f"OK: {plan.plan.id}: {len(plan.actions)} actions, {len(plan.all_tasks())} tasks, {targets} targets, "

@@ -119,7 +119,7 @@ class SecondaryEnergyFactor:
     series : str
         Factor series, e.g. ``shanghai`` or ``mee_nbs_average``.
     region : str
-        Region code, e.g. ``CN``, ``CN-EAST``, ``CN-SH``.
+        Region code, e.g. ``CN``, ``CN-EAST``, ``CN-ZJ``.
     validity : Validity
         Accounting years the factor applies to.
     value : float or None
@@ -362,7 +362,7 @@ class FactorLibrary:
     # -- lookup -------------------------------------------------------------------------------------
 
     def region_chain(self, region: str) -> list[str]:
-        """Return ``region`` followed by its ancestors, e.g. ``["CN-SH", "CN-EAST", "CN"]``.
+        """Return ``region`` followed by its ancestors, e.g. ``["CN-ZJ", "CN-EAST", "CN"]``.
 
         Raises
         ------
@@ -406,8 +406,8 @@ class FactorLibrary:
         carrier : str
             Carrier code, e.g. ``electricity``, ``heat``, ``natural_gas``, ``diesel``.
         region : str
-            Region code, e.g. ``CN-SH``. When the region has no row, its parent regions are tried in
-            turn (``CN-SH`` -> ``CN-EAST`` -> ``CN``); the result's ``region_fallback`` says so.
+            Region code, e.g. ``CN-ZJ``. When the region has no row, its parent regions are tried in
+            turn (``CN-ZJ`` -> ``CN-EAST`` -> ``CN``); the result's ``region_fallback`` says so.
         year : int
             Accounting year [a].
         series : str, optional

@@ -50,6 +50,8 @@ METER_OPTIONAL = (
     "virtual",
     "quality",
 )
+YEAR_BUILT_MIN, YEAR_BUILT_MAX = 1000, 2100
+"""Plausible construction years [a]: a sanity bound on the registry column, not a rule of any plan."""
 _TRUE = {"1", "true", "yes", "y", "是", "t"}
 _FALSE = {"0", "false", "no", "n", "否", "f", ""}
 
@@ -146,7 +148,7 @@ def parse_building_row(row: dict[str, str], number: int, label: str) -> dict[str
             )
         )
     year = _number(row.get("year_built", ""), "year_built", p)
-    if year is not None and not 1800 <= year <= 2100:
+    if year is not None and not YEAR_BUILT_MIN <= year <= YEAR_BUILT_MAX:
         p.append(("year_built", f"{row['year_built']} is not a year"))
     out["year_built"] = int(year) if year is not None else None
     lat, lon = _number(row.get("lat", ""), "lat", p), _number(row.get("lon", ""), "lon", p)

@@ -219,7 +219,7 @@ def compute_inventory(
     records: Iterable[ActivityRecord],
     library: FactorLibrary,
     *,
-    region: str = "CN-SH",
+    region: str | None = None,
     electricity_series: str | None = None,
     coal_rates: Mapping[int, float] | None = None,
 ) -> InventoryResult:
@@ -231,10 +231,11 @@ def compute_inventory(
         Validated activity rows (see :func:`carbonpeak.io.inventory.read_activity_file`).
     library : FactorLibrary
         Reference factors.
-    region : str
-        Region code for the factor lookup, e.g. ``CN-SH``.
+    region : str, optional
+        Region code for the factor lookup (a district's plan names it, e.g. a province's ISO 3166-2 code);
+        the library's default region (its manifest's ``defaults.region``) when omitted.
     electricity_series : str, optional
-        Electricity factor series; the library's default (Shanghai, 4.2 tCO2/10^4 kWh) when omitted.
+        Electricity factor series; the library's default series when omitted.
         Recomputing under another series is this one argument.
     coal_rates : mapping of int to float, optional
         The year's fossil-power supply coal rate [kgce/kWh], the equal-value coefficient of electricity.
@@ -244,6 +245,9 @@ def compute_inventory(
     InventoryResult
         Per-row values with flags, totals by area, year and sector, and every factor used.
     """
+    region = region or library.defaults.get("region")
+    if not region:
+        raise ValueError("no region given and the reference data names no default region")
     series = electricity_series or library.defaults["electricity"]
     lookup = _Lookup(library, region, series, dict(coal_rates or {}))
     results = [compute_record(record, lookup) for record in records]

@@ -175,7 +175,7 @@ class PlanMeta(_Model):
     issued: date
     district_zh: str = Field(min_length=1)
     district_en: str = Field(min_length=1)
-    region: str = Field(min_length=2, description="Region code of the reference data, e.g. CN-SH")
+    region: str = Field(min_length=2, description="Region code of the factors (a province, e.g. CN-ZJ)")
     horizon: Horizon
     source_text: str | None = Field(
         default=None, description="Plan text beside the file; every quote must appear in it verbatim"

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from carbonpeak.core.errors import UnitError
 from carbonpeak.core.plan.model import VALUED_COMPARATORS, Comparator, Plan, Target
+from carbonpeak.core.plan.quotes import quote_states_value
 from carbonpeak.core.units import is_convertible, parse_unit
 
 
@@ -200,6 +201,9 @@ def check_plan(plan: Plan, *, source_text: str | None = None) -> tuple[list[Plan
             issues.append(PlanIssue(f"indicators[{i}].unit", problem))
     for path, target in plan.all_targets():
         issues += _check_target(path, target, plan, indicators, horizon)
+        if not quote_states_value(target):
+            unit = f" {target.unit}" if target.unit else ""
+            issues.append(PlanIssue(f"{path}.value", f"{target.value:g}{unit} is not what the quote states"))
         if source_text is not None and target.quote not in source_text:
             issues.append(PlanIssue(f"{path}.quote", "does not appear verbatim in the plan text"))
 

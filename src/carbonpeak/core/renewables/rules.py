@@ -9,9 +9,9 @@ rules as the reference district's plan states them, with their clauses
 * 三(一)1 "大力推进建筑光伏发展": from 2022 new government, school and industrial-plant buildings put PV on
   at least 50 % of the roof area, other new public buildings on at least 30 % (targets
   ``pv_roof_area_share_new_gov_school_factory``, ``pv_roof_area_share_new_other_public``); PV covers 50 %
-  of public-institution and industrial-plant roofs by 2025 (``pv_roof_coverage_2025``); 2.9万千瓦 (29 MW)
-  of new PV in the 14th five-year plan (``pv_capacity_added_14th``).
-* 三(四)3 "建设绿色基础交通设施": 1,800 new public and dedicated chargers in 2021-2025
+  of public-institution and industrial-plant roofs by 2025 (``pv_roof_coverage_2025``); new PV capacity in
+  the 14th five-year plan (``pv_capacity_added_14th``).
+* 三(四)3 "建设绿色基础交通设施": new public and dedicated chargers in 2021-2025
   (``public_dedicated_chargers_14th``); new offices and public facilities equip at least 15 % of parking
   spaces with chargers, at least 30 % of them fast (``charger_space_share_new_offices``,
   ``fast_charger_share_new_offices``); every new parking lot has chargers (``chargers_new_parking_lots``);
@@ -21,7 +21,7 @@ rules as the reference district's plan states them, with their clauses
 
 References
 ----------
-.. [1] 上海市杨浦区人民政府, 杨浦区碳达峰实施方案 (2022), 三(一)1 大力推进建筑光伏发展 and
+.. [1] The reference district's plan, 杨府发〔2022〕13号, 三(一)1 大力推进建筑光伏发展 and
    三(四)3 建设绿色基础交通设施; see ``src/carbonpeak/data/plans/yangpu-2022.yaml``.
 """
 
@@ -203,7 +203,7 @@ def roof_coverage(
 
     References
     ----------
-    .. [1] Yangpu plan 三(一)1: 到2025年,公共机构、工业厂房建筑屋顶光伏覆盖率达到50%以上 (target
+    .. [1] Reference plan 三(一)1: 到2025年,公共机构、工业厂房建筑屋顶光伏覆盖率达到50%以上 (target
        ``pv_roof_coverage_2025``).
     """
     sites = [s for s in installations if as_of is None or (s.commissioned and s.commissioned <= as_of)]
@@ -230,7 +230,7 @@ def new_building_compliance(
     rules: Sequence[RoofAreaRule],
     density_kwp_per_m2: float = MODULE_DENSITY_KWP_PER_M2,
 ) -> list[Compliance]:
-    """Each new building's roof PV share against its rule (in Yangpu, 50 % or 30 %).
+    """Each new building's roof PV share against its rule (reference plan: 50 % or 30 %).
 
     The covered area is the building's rooftop and BIPV capacity over ``density_kwp_per_m2`` (an
     assumption, :func:`pv_area_m2`), capped at the roof area. A new building in scope without a recorded
@@ -238,7 +238,7 @@ def new_building_compliance(
 
     References
     ----------
-    .. [1] Yangpu plan 三(一)1: 2022年起新建政府机关、学校、工业厂房等建筑屋顶安装光伏的面积比例不低于50%,
+    .. [1] Reference plan 三(一)1: 2022年起新建政府机关、学校、工业厂房等建筑屋顶安装光伏的面积比例不低于50%,
        其他类型公共建筑屋顶安装光伏的面积比例不低于30% (targets
        ``pv_roof_area_share_new_gov_school_factory``, ``pv_roof_area_share_new_other_public``).
     """
@@ -267,7 +267,7 @@ def capacity_added_kw_by_year(installations: Iterable[PvSite], *, period: Period
 
     References
     ----------
-    .. [1] Yangpu plan 三(一)1: “十四五”期间全区力争新增光伏装机容量2.9万千瓦 (29 MW, target
+    .. [1] Reference plan 三(一)1: new PV capacity in 十四五 (target
        ``pv_capacity_added_14th``).
     """
     out: dict[int, float] = {}
@@ -284,7 +284,7 @@ def chargers_added_by_year(sites: Iterable[ChargingSiteRow], *, period: Period) 
 
     References
     ----------
-    .. [1] Yangpu plan 三(四)3: “十四五”期间,新建公共和专用充电标准桩1800个 (target
+    .. [1] Reference plan 三(四)3: new public and dedicated chargers in 十四五 (target
        ``public_dedicated_chargers_14th``).
     """
     out: dict[int, int] = {}
@@ -304,7 +304,7 @@ def is_new_site(site: ChargingSiteRow, *, period: Period) -> bool:
 def office_charger_compliance(
     sites: Iterable[ChargingSiteRow], *, period: Period, rule: OfficeChargerRule
 ) -> list[Compliance]:
-    """Each new site of the rule's kinds (in Yangpu, offices and public facilities): chargers on at least
+    """Each new site of the rule's kinds (reference plan: offices and public facilities): chargers on at least
     ``rule.min_space_share_pct`` of parking spaces (15 %), at least ``rule.min_fast_share_pct`` fast (30 %).
 
     ``share_pct`` is chargers over parking spaces [%]; ``detail`` gives the fast share. A site complies when
@@ -312,7 +312,7 @@ def office_charger_compliance(
 
     References
     ----------
-    .. [1] Yangpu plan 三(四)3: 新建办公场所、公共设施等按照一类地区不少于15%配备充电桩,其中快充充电桩比例
+    .. [1] Reference plan 三(四)3: 新建办公场所、公共设施等按照一类地区不少于15%配备充电桩,其中快充充电桩比例
        不低于30% (targets ``charger_space_share_new_offices``, ``fast_charger_share_new_offices``).
     """
     out = []
@@ -338,7 +338,7 @@ def office_charger_compliance(
 def fast_charger_share(
     sites: Iterable[ChargingSiteRow], *, period: Period, site_kinds: tuple[str, ...]
 ) -> Coverage:
-    """Fast chargers over all chargers at new sites of ``site_kinds`` (in Yangpu, offices and public
+    """Fast chargers over all chargers at new sites of ``site_kinds`` (reference plan: offices and public
     facilities; indicator ``fast_charger_share``)."""
     scope = [s for s in sites if s.kind in site_kinds and is_new_site(s, period=period)]
     return Coverage(sum(s.fast_count for s in scope), sum(s.chargers for s in scope))
@@ -354,7 +354,7 @@ def parking_lots_equipped(sites: Iterable[ChargingSiteRow], *, period: Period) -
 
     References
     ----------
-    .. [1] Yangpu plan 三(四)3: 新建停车场100%配备充电设施 (target ``chargers_new_parking_lots``).
+    .. [1] Reference plan 三(四)3: 新建停车场100%配备充电设施 (target ``chargers_new_parking_lots``).
     """
     lots = [s for s in sites if s.kind == SITE_PARKING_LOT and is_new_site(s, period=period)]
     return Coverage(sum(1 for s in lots if s.chargers > 0), len(lots))
@@ -365,7 +365,7 @@ def taxi_stations_by_year(sites: Iterable[ChargingSiteRow], *, period: Period) -
 
     References
     ----------
-    .. [1] Yangpu plan 三(四)3: 建设出租车示范站不少于2个 (target ``taxi_demo_stations_14th``).
+    .. [1] Reference plan 三(四)3: 建设出租车示范站不少于2个 (target ``taxi_demo_stations_14th``).
     """
     out: dict[int, int] = {}
     for site in sites:
@@ -387,7 +387,7 @@ def residential_readiness(
 
     References
     ----------
-    .. [1] Yangpu plan 三(四)3: 新建小区100%预留充电设施建设安装条件 (target
+    .. [1] Reference plan 三(四)3: 新建小区100%预留充电设施建设安装条件 (target
        ``charging_ready_new_residential``, indicator ``charging_ready_share_new_residential``).
     """
     out = []

@@ -41,7 +41,7 @@ flagged* (never silently dropped), and every building row says whether its yield
 
 References
 ----------
-.. [1] 上海市杨浦区人民政府, 杨浦区碳达峰实施方案 (2022), 三(一)2 因地制宜发展各类可再生能源: 到2025年,
+.. [1] The reference district's plan, 杨府发〔2022〕13号, 三(一)2 因地制宜发展各类可再生能源: 到2025年,
    城镇新建建筑可再生能源替代率达到10%;到2030年,进一步提升到15% (targets
    ``renewable_substitution_new_buildings_2025``, ``_2030``).
 .. [2] GB/T 51350-2019 近零能耗建筑技术标准, 可再生能源利用率 (followed in structure only; exact formula not
@@ -301,7 +301,7 @@ def renewable_substitution(
 
     References
     ----------
-    .. [1] Yangpu plan 三(一)2 (targets ``renewable_substitution_new_buildings_2025``/``_2030``); the
+    .. [1] Reference plan 三(一)2 (targets ``renewable_substitution_new_buildings_2025``/``_2030``); the
        definition and its assumptions are in the module docstring (structure after GB/T 51350-2019,
        exact formula not confirmed: the project's assumption).
     """

@@ -47,7 +47,7 @@ def compound_trajectory(baseline: float, target: float, fraction: float) -> floa
     """Expected value at a constant annual rate from the baseline to the target [indicator unit].
 
     ``baseline x (target / baseline) ** fraction``: each year changes the value by the same factor. This is
-    the natural path for reduction-% targets (比2020年下降13.5%).
+    the natural path for reduction-% targets (比基准年下降 x%).
 
     Parameters
     ----------

@@ -73,8 +73,9 @@ def pv_capacity_added() -> list[ComputedValue]:
 
 @register("pv_roof_coverage")
 def pv_roof_coverage() -> list[ComputedValue]:
-    """Rooftop PV coverage of the plan's scope (in Yangpu, public-institution and industrial buildings, by
-    count) at the end of each year from the plan's start to the latest commissioning year [%]."""
+    """Rooftop PV coverage of the plan's scope (reference plan: public-institution and industrial
+    buildings, by count) at the end of each year from the target's start to the latest commissioning
+    year [%]."""
     latest = PvInstallation.objects.aggregate(latest=Max("commissioned"))["latest"]
     scope, targets = plan_rules.coverage_scope(), plan_rules.coverage_targets()
     if latest is None or scope is None or not targets:
@@ -93,7 +94,7 @@ def pv_roof_coverage() -> list[ComputedValue]:
 @register("pv_roof_area_share_new_buildings")
 def pv_roof_area_share_new_buildings() -> list[ComputedValue]:
     """The lowest roof PV area share among the new buildings of each rule [%], one value per target: each
-    rule's buildings are judged against their own target only (in Yangpu the 50 % and the 30 % rule)."""
+    rule's buildings are judged against their own target only (reference plan: 50 % and 30 %)."""
     roof_rules = plan_rules.roof_area_rules()
     if not PvInstallation.objects.exists() or not roof_rules:
         return []

@@ -25,6 +25,14 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("Reason (required to return)"), required=False, max_length=1000)
 
 
+class AllocateForm(forms.Form):
+    """The office enters a value allocated by a higher level (e.g. the city's indicator for the district)."""
+
+    value = forms.FloatField(label=_("Value"))
+    source_document = forms.CharField(label=_("Allocating document"), max_length=300)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000)
+
+
 class MilestoneForm(forms.Form):
     """A new milestone, or a new version of one (e.g. with the date it was done)."""
 

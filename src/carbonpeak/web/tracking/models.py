@@ -185,3 +185,32 @@ class MilestoneVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_code} #{self.number} v{self.version} {self.state}"
+
+
+class AllocatedTargetValue(models.Model):
+    """A target value the plan leaves to a higher level (e.g. 确保完成本市下达指标), entered by the office with
+    the document that allocates it. Append-only: a correction is a new version; the latest one counts."""
+
+    plan_code = models.CharField(max_length=100)
+    target_code = models.CharField(max_length=100)
+    version = models.PositiveIntegerField()
+    value = models.FloatField(_("value"))
+    source_document = models.CharField(_("source document"), max_length=300)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(_("entered at"))
+
+    class Meta:
+        verbose_name = _("allocated target value")
+        verbose_name_plural = _("allocated target values")
+        ordering = ["plan_code", "target_code", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan_code", "target_code", "version"], name="allocated_value_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_code} v{self.version}: {self.value:g} ({self.source_document})"

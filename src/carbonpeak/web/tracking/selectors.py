@@ -31,7 +31,13 @@ from carbonpeak.web.plan.models import PlanAction, PlanUnit, PlanVersion
 from carbonpeak.web.plan.selectors import current_plan as current_core_plan
 from carbonpeak.web.plan.selectors import current_plan_version
 from carbonpeak.web.tracking import registry
-from carbonpeak.web.tracking.models import AuditEntry, MilestoneVersion, ReportedValue, ReportingCalendar
+from carbonpeak.web.tracking.models import (
+    AllocatedTargetValue,
+    AuditEntry,
+    MilestoneVersion,
+    ReportedValue,
+    ReportingCalendar,
+)
 from carbonpeak.web.tracking.roles import Roles
 
 COMPUTED = "computed"
@@ -68,6 +74,8 @@ class TargetInfo:
     quantitative: bool = True
     provider: str | None = None
     """Name of the registered calculation of the target's indicator, if any."""
+    allocated_source: str | None = None
+    """The document that allocates the target's value, when the office entered one."""
 
     @property
     def reportable(self) -> bool:
@@ -88,14 +96,29 @@ def _kind(target: Target, indicator_code: str) -> str:
     return COMPUTED if registry.is_computed(indicator_code) else REPORTED
 
 
+def allocated_values(*, plan_code: str) -> dict[str, AllocatedTargetValue]:
+    """The latest office-entered allocated value of each target (see :func:`services.allocated_value_enter`)."""
+    out: dict[str, AllocatedTargetValue] = {}
+    for row in AllocatedTargetValue.objects.filter(plan_code=plan_code).order_by("target_code", "version"):
+        out[row.target_code] = row
+    return out
+
+
 def tracked_targets(*, plan: Plan) -> list[TargetInfo]:
-    """Every target of a plan, goals first, in plan order."""
+    """Every target of a plan, goals first, in plan order.
+
+    A target the plan states without a value (allocated by a higher level) takes the office's latest
+    allocated value, with its source document, when one is entered.
+    """
     horizon = (plan.plan.horizon.start, plan.plan.horizon.end)
+    allocated = allocated_values(plan_code=plan.plan.id)
     indicators = {i.code: i for i in plan.indicators}
     pairs: list[tuple[str | None, Target]] = [(None, t) for g in plan.goals for t in g.targets]
     pairs += [(a.id, t) for a in plan.actions for task in a.tasks for t in task.targets]
     out = []
     for action, target in pairs:
+        if target.value is None and target.code in allocated:
+            target = target.model_copy(update={"value": allocated[target.code].value})
         indicator = indicators[target.indicator]
         out.append(
             TargetInfo(
@@ -116,6 +139,9 @@ def tracked_targets(*, plan: Plan) -> list[TargetInfo]:
                 headline=target.headline,
                 quantitative=target.quantitative,
                 provider=registry.provider_name(target.indicator),
+                allocated_source=(
+                    allocated[target.code].source_document if target.code in allocated else None
+                ),
             )
         )
     return out

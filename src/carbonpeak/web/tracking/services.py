@@ -26,8 +26,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from carbonpeak.core.errors import CarbonpeakError
+from carbonpeak.core.plan import Plan
 from carbonpeak.web.tracking import selectors
 from carbonpeak.web.tracking.models import (
+    AllocatedTargetValue,
     AuditEntry,
     MilestoneVersion,
     ReportedValue,
@@ -720,3 +722,60 @@ def demo_unit_users_ensure(*, credentials_file: Path) -> dict[str, dict[str, str
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(out, handle, ensure_ascii=False, indent=2)
     return out
+
+
+def allocated_value_enter(
+    *, actor: Actor, plan: Plan, target_code: str, value: float, source_document: str, note: str = ""
+) -> AllocatedTargetValue:
+    """Enter (or correct, as a new version) the value a higher level allocates to a target the plan states
+    without one, with the document that allocates it. The office only; the write is audited.
+
+    Raises
+    ------
+    PermissionDenied
+        If the actor is not the office.
+    TrackingInputError
+        If the target states its own value, is qualitative, or the value is not a finite number in range
+        (a % between 0 and 100).
+    """
+    import math
+
+    from django.core.exceptions import PermissionDenied
+
+    if not actor.roles.office:
+        raise PermissionDenied("only the office enters allocated target values")
+    target = next((t for _, t in plan.all_targets() if t.code == target_code), None)
+    if target is None:
+        raise TrackingInputError(f"no target {target_code} in the plan", "target")
+    if target.value is not None or not target.quantitative or target.comparator.value == "peak_by":
+        raise TrackingInputError(f"{target_code} states its own value or takes none", "value")
+    if not math.isfinite(value) or (target.unit == "%" and not 0 <= value <= 100):
+        raise TrackingInputError(f"{value} is not a plausible value in {target.unit or 'its unit'}", "value")
+    if not source_document.strip():
+        raise TrackingInputError("name the document that allocates the value", "source_document")
+    with transaction.atomic():
+        previous = (
+            AllocatedTargetValue.objects.select_for_update()
+            .filter(plan_code=plan.plan.id, target_code=target_code)
+            .order_by("-version")
+            .first()
+        )
+        row = AllocatedTargetValue.objects.create(
+            plan_code=plan.plan.id,
+            target_code=target_code,
+            version=(previous.version + 1) if previous else 1,
+            value=value,
+            source_document=source_document.strip(),
+            note=note,
+            entered_by=actor.user,
+            entered_at=timezone.now(),
+        )
+        audit_record(
+            actor=actor,
+            action="allocate",
+            object_type="target",
+            object_id=f"{plan.plan.id}/{target_code}",
+            before={"value": previous.value, "source": previous.source_document} if previous else None,
+            after={"value": value, "source": row.source_document},
+        )
+    return row

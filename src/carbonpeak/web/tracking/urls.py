@@ -14,6 +14,7 @@ urlpatterns = [
     path("targets/<slug:code>/", views.detail, name="detail"),
     path("targets/<slug:code>/report/", views.report, name="report"),
     path("targets/<slug:code>/review/", views.review, name="review"),
+    path("targets/<slug:code>/allocate/", views.allocate, name="allocate"),
     path("targets/<slug:code>/milestones/", views.milestone, name="milestone"),
     path("targets/<slug:code>/milestones/review/", views.milestone_review, name="milestone_review"),
 ]

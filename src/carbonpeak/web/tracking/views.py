@@ -24,7 +24,13 @@ from django.views.decorators.http import require_GET, require_POST
 from carbonpeak.core.plan import Plan
 from carbonpeak.web.plan.models import PlanVersion
 from carbonpeak.web.tracking import selectors, services
-from carbonpeak.web.tracking.forms import MilestoneForm, MilestoneReviewForm, ReportForm, ReviewForm
+from carbonpeak.web.tracking.forms import (
+    AllocateForm,
+    MilestoneForm,
+    MilestoneReviewForm,
+    ReportForm,
+    ReviewForm,
+)
 from carbonpeak.web.tracking.models import ReportedValue
 from carbonpeak.web.tracking.roles import roles_for
 
@@ -107,8 +113,37 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_read_evidence": roles.can_read_drafts(target.lead_unit) or roles.analyst,
             "form": ReportForm(),
             "roles": roles,
+            "can_allocate": roles.office and target.value is None and target.comparator not in NO_VALUE,
+            "allocate_form": AllocateForm(),
         },
     )
+
+
+NO_VALUE = ("qualitative", "peak_by")
+"""Comparators of targets that take no value, allocated or stated."""
+
+
+@login_required
+@require_POST
+def allocate(request: HttpRequest, code: str) -> HttpResponse:
+    """Enter the value a higher level allocates to a target the plan states without one (the office)."""
+    _version, plan = _plan()
+    _target(plan, code)
+    assert isinstance(request.user, User)
+    actor = services.Actor.for_user(request.user)
+    if not actor.roles.office:
+        raise PermissionDenied(_("Only the office enters allocated values."))
+    form = AllocateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("tracking:detail", code=code)
+    try:
+        services.allocated_value_enter(actor=actor, plan=plan, target_code=code, **form.cleaned_data)
+    except services.TrackingInputError as exc:
+        messages.error(request, f"{exc.field}: {exc}" if exc.field else str(exc))
+    else:
+        messages.success(request, _("Allocated value saved."))
+    return redirect("tracking:detail", code=code)
 
 
 @login_required
@@ -190,7 +225,7 @@ def _review(
     return redirect("tracking:detail", code=code)
 
 
-def _form_errors(form: MilestoneForm | MilestoneReviewForm | ReportForm | ReviewForm) -> str:
+def _form_errors(form: AllocateForm | MilestoneForm | MilestoneReviewForm | ReportForm | ReviewForm) -> str:
     return "; ".join(f"{f}: {' '.join(str(m) for m in e)}" for f, e in form.errors.items())
 
 

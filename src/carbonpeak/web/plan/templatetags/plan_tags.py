@@ -27,7 +27,7 @@ def _number(value: float) -> str:
 
 @register.filter
 def target_value(target: Any) -> str:
-    """The target's requirement in a few symbols: ``≥ 50 %``, ``−13.5 % vs 2020``, ``+1800 个``."""
+    """The target's requirement in a few symbols: ``≥ 50 %``, ``−12 % vs 2021``, ``+650 个``."""
     unit = "" if target.unit in ("", "dimensionless") else f" {target.unit}"
     value = None if target.value is None else _number(target.value)
     comparator = target.comparator
