@@ -188,8 +188,8 @@ class MilestoneVersion(models.Model):
 
 
 class AllocatedTargetValue(models.Model):
-    """A target value the plan leaves to a higher level (e.g. 确保完成本市下达指标), entered by the office with
-    the document that allocates it. Append-only: a correction is a new version; the latest one counts."""
+    """A target value the plan leaves to a higher level (e.g. 确保完成本市下达指标), entered by the office
+    with the document that allocates it. Append-only: a correction is a new version; the latest counts."""
 
     plan_code = models.CharField(max_length=100)
     target_code = models.CharField(max_length=100)

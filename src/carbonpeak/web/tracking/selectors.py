@@ -97,7 +97,7 @@ def _kind(target: Target, indicator_code: str) -> str:
 
 
 def allocated_values(*, plan_code: str) -> dict[str, AllocatedTargetValue]:
-    """The latest office-entered allocated value of each target (see :func:`services.allocated_value_enter`)."""
+    """The latest office-entered allocated value of each target (``services.allocated_value_enter``)."""
     out: dict[str, AllocatedTargetValue] = {}
     for row in AllocatedTargetValue.objects.filter(plan_code=plan_code).order_by("target_code", "version"):
         out[row.target_code] = row
