@@ -154,12 +154,19 @@ def test_driver_trend_is_the_compound_mean_growth():
 # Scenarios ------------------------------------------------------------------------------------------------
 
 
-def test_bau_and_plan_exist_without_being_stored():
+def test_bau_and_plan_exist_without_being_stored(reference_plan):
     assert Scenario.objects.count() == 0
     assert selectors.scenario_model(name="bau") == bau_scenario()
-    assert selectors.scenario_model(name="plan").levers == plan_levers()
+    # the plan scenario's levers are the current plan's (the reference plan gives the documented ones)
+    levers = selectors.scenario_model(name="plan").levers
+    assert [lever.code for lever in levers] == [lever.code for lever in plan_levers()]
+    assert levers[0] == plan_levers()[0]
     with pytest.raises(selectors.ProjectionError, match="unknown scenario 'mine'; known: bau, plan"):
         selectors.scenario_model(name="mine")
+
+
+def test_without_a_plan_the_plan_scenario_has_no_levers():
+    assert selectors.scenario_model(name="plan").levers == ()
 
 
 def test_defaults_take_the_driver_trend_as_an_assumption(drivers):

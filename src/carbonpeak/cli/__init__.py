@@ -45,13 +45,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print("demo: the production set-up (carbonpeak setup) with the reference plan, plus SYNTHETIC data")
     for line in setup.setup_district(plan_file=REFERENCE_PLAN, data_dir=DATA_DIR, admin=None):
         print(line)
-    print(f"inventory: {_demo_inventory()}")
-    print(f"projection: {_demo_projection()}")
-    if args.buildings:
-        print(f"buildings: {_demo_buildings(args.buildings, args.seed)}", flush=True)
-    from carbonpeak.web.renewables.services import renewables_demo_load
+    from carbonpeak.web.portal.demo import demo_district_load
 
-    print(f"PV and charging: {renewables_demo_load(seed=args.seed)}")
+    for label, summary in demo_district_load(buildings=args.buildings, seed=args.seed):
+        print(f"{label}: {summary}", flush=True)
     login = demo_user_ensure(credentials_file=Path(settings.DATA_DIR) / "demo-login.txt")
     print(
         f"demo login: user {login.username}  password {login.password}"
@@ -137,91 +134,6 @@ def cmd_data_validate(args: argparse.Namespace) -> int:
             print(f"{issue.severity.value}: {issue}", file=sys.stderr)
         print(f"{'OK' if report.ok else 'FAILED'}: {len(report.tables)} tables, {len(errors)} errors")
     return 0 if report.ok else 1
-
-
-def _demo_inventory() -> str:
-    """Import the synthetic Yangpu activity data (idempotent) and compute its inventory once."""
-    import io
-
-    from carbonpeak.demo.inventory import reference_district
-    from carbonpeak.io.inventory import write_activity_workbook
-    from carbonpeak.web.inventory.models import InventoryRun
-    from carbonpeak.web.inventory.services import activity_dataset_import, inventory_run_create
-
-    activity, statistics = reference_district()
-    buffer = io.BytesIO()
-    write_activity_workbook(activity, statistics, buffer)
-    result = activity_dataset_import(
-        name="杨浦区合成参考数据 2015–2024 (SYNTHETIC)",
-        filename="yangpu-synthetic-2015-2024.xlsx",
-        content=buffer.getvalue(),
-        synthetic=True,
-    )
-    if result.dataset is None:
-        raise SystemExit(_fail(f"synthetic inventory data rejected: {result.errors[0]}"))
-    run = InventoryRun.objects.filter(dataset=result.dataset).first()
-    if run is None:
-        run = inventory_run_create(dataset=result.dataset)
-        return f"synthetic Yangpu 2015-2024 imported, run {run.pk} computed"
-    return f"synthetic Yangpu 2015-2024 already present (run {run.pk})"
-
-
-def _demo_buildings(count: int, seed: int) -> str:
-    """Generate the synthetic buildings and feed their readings through the normal ingest path."""
-    import time
-
-    import numpy as np
-    import pandas as pd
-
-    from carbonpeak.demo.buildings import reference_buildings, reference_degree_days
-    from carbonpeak.io.readings import ReadingColumns
-    from carbonpeak.web.buildings.models import Building
-    from carbonpeak.web.buildings.services import (
-        buildings_import,
-        degree_days_import,
-        meters_import,
-        readings_ingest,
-    )
-
-    weather = degree_days_import(rows=reference_degree_days(seed=seed), label="demo weather", synthetic=True)
-    if weather.errors:
-        raise SystemExit(_fail(f"synthetic weather rejected: {weather.errors[0]}"))
-    if Building.objects.filter(synthetic=True).count() >= count:
-        return f"{count} synthetic buildings already present"
-    started = time.perf_counter()
-    buildings, meters = reference_buildings(count, seed=seed)
-    buildings_import(rows=buildings, synthetic=True)
-    outcome = meters_import(
-        rows=[
-            {
-                **m.row,
-                "row": i,
-                "multiplier": 1.0,
-                "register_max": m.row.get("register_max"),
-                "it_load": m.row.get("it_load", False),
-                "virtual": [],
-            }
-            for i, m in enumerate(meters, start=2)
-        ],
-        label="demo meters",
-    )
-    if outcome.errors:
-        raise SystemExit(_fail(f"synthetic meters rejected: {outcome.errors[0]}"))
-    accepted = quarantined = 0
-    for meter in meters:
-        columns = ReadingColumns.from_meter_ids(
-            [meter.row["id"]] * len(meter.values),
-            pd.DatetimeIndex(meter.stamps).as_unit("ns").asi8,
-            np.asarray(meter.values, dtype=float),
-        )
-        result = readings_ingest(readings=columns, source="demo")
-        accepted += result.accepted
-        quarantined += result.quarantined
-    seconds = time.perf_counter() - started
-    return (
-        f"{len(buildings)} synthetic buildings, {len(meters)} meters, {accepted:,} readings accepted, "
-        f"{quarantined} quarantined ({seconds:.0f} s, {accepted / seconds:,.0f} readings/s)"
-    )
 
 
 def _read_plan(path: Path) -> object:
@@ -601,26 +513,6 @@ def cmd_mqtt_subscribe(args: argparse.Namespace) -> int:
     totals = ingestor.totals
     print(f"mqtt: {totals.received} received, {totals.accepted} accepted, {totals.quarantined} quarantined")
     return 0
-
-
-def _demo_projection() -> str:
-    """Import the synthetic driver series (idempotent) and store the default BAU and Plan scenarios."""
-    from carbonpeak.demo.projection import reference_drivers
-    from carbonpeak.io.projection import write_drivers_csv
-    from carbonpeak.web.projection.services import driver_set_import, scenario_defaults_ensure
-
-    result = driver_set_import(
-        name="杨浦区合成驱动因素 2015–2024 (SYNTHETIC)",
-        filename="yangpu-synthetic-drivers-2015-2024.csv",
-        content=write_drivers_csv(reference_drivers()),
-        synthetic=True,
-    )
-    if result.driver_set is None:
-        raise SystemExit(_fail(f"synthetic drivers rejected: {result.errors[0]}"))
-    created = scenario_defaults_ensure(driver_set=result.driver_set)
-    state = "imported" if result.created else "already present"
-    set_id = result.driver_set.pk
-    return f"synthetic drivers 2015-2024 {state} (set {set_id}); {len(created)} default scenarios stored"
 
 
 def cmd_projection_drivers_import(args: argparse.Namespace) -> int:

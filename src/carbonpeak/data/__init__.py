@@ -16,7 +16,7 @@ DATA_DIR = Path(__file__).resolve().parent
 """Directory of the packaged reference data."""
 
 REFERENCE_PLAN = DATA_DIR / "plans" / "yangpu-2022.yaml"
-"""The reference district's plan: Yangpu District, 杨府发〔2022〕13号."""
+"""The reference district's plan file (杨府发〔2022〕13号)."""
 
 
 @lru_cache(maxsize=1)

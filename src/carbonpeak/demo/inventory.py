@@ -18,6 +18,10 @@ from typing import Any
 SOURCE = "carbonpeak 合成参考数据 (synthetic reference district)"
 AREA = "yangpu"
 YEARS = range(2015, 2025)
+INVENTORY_DATASET_NAME = "杨浦区合成参考数据 2015–2024 (SYNTHETIC)"
+INVENTORY_FILE_NAME = "yangpu-synthetic-2015-2024.xlsx"
+INVENTORY_LABEL = "synthetic Yangpu 2015-2024"
+"""How the demo's synthetic activity data set is named and reported."""
 
 # (sector, subsector, carrier, unit, 2020 quantity, annual growth, 2022 shock)
 _SERIES: list[tuple[str, str, str, str, float, float, float]] = [

@@ -15,6 +15,9 @@ from carbonpeak.demo.inventory import YEARS
 from carbonpeak.io.projection import DRIVER_UNITS
 
 SOURCE = "carbonpeak 合成参考数据 (synthetic reference district)"
+DRIVERS_DATASET_NAME = "杨浦区合成驱动因素 2015–2024 (SYNTHETIC)"
+DRIVERS_FILE_NAME = "yangpu-synthetic-drivers-2015-2024.csv"
+"""How the demo's synthetic driver set is named."""
 
 # driver -> (2020 value [driver unit], annual growth [1/a]); all invented (synthetic)
 _SERIES: dict[str, tuple[float, float]] = {

@@ -159,7 +159,7 @@ def annual_report_document(
     year : int
         The assessed year.
     plan_title : str
-        The plan's title, e.g. 杨浦区碳达峰实施方案.
+        The plan's title (its ``title_zh``).
     rows : sequence of TargetRow
         Every target with its status on the evaluation date.
     generated_at : datetime

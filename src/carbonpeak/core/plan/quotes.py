@@ -1,8 +1,8 @@
 """Does a target's quote state its value and unit? A check for every plan file, not only the reference one.
 
 A quantitative target's ``value`` and ``unit`` must be what its ``quote`` (the plan's own sentence) says:
-``value: 15000, unit: kW`` against 1.5万千瓦, ``value: 2.9, unit: 万kW`` against 2.9万千瓦, ``value: 13.5,
-unit: %`` against 下降13.5%. Numbers are read with their 万/亿 multipliers and the Chinese unit that follows,
+``value: 15000, unit: kW`` against 1.5万千瓦, ``value: 2.9, unit: 万kW`` against 2.9万千瓦, ``value: 12,
+unit: %`` against 下降12%. Numbers are read with their 万/亿 multipliers and the Chinese unit that follows,
 and compared after converting into the target's unit; a number with no unit must equal the value (PUE
 1.3). A ``full_coverage`` target is 100 % by definition (every item in scope complies: 全覆盖, 全部, 所有,
 应达到…): its quote may state no share, but a share it states must be 100 %.

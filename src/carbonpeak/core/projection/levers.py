@@ -1,4 +1,8 @@
-"""Plan levers: each one a task of the Yangpu plan (杨府发〔2022〕13号), with defaults from its targets.
+"""Plan levers: each one a kind of task of a district plan; the defaults are the reference plan's values.
+
+The platform builds each district's plan scenario from its own plan's targets
+(:mod:`carbonpeak.core.projection.plan_levers`); the class defaults below are the reference plan's values
+(杨府发〔2022〕13号), kept as the documented example and for the core's tests.
 
 A lever changes the model's arrays in the **projection years only** (after the last historical year: what
 was done before is already in the calibrated history). Each lever has
@@ -21,7 +25,7 @@ switching, then supply, then waste and sinks), so that they sum exactly to BAU m
 
 References
 ----------
-.. [1] 上海市杨浦区人民政府 (2022). 杨浦区碳达峰实施方案, 杨府发〔2022〕13号, sections 三(一)-三(六).
+.. [1] The reference district's plan (2022), 杨府发〔2022〕13号, sections 三(一)-三(六).
 .. [2] Pacala, S., Socolow, R. (2004). Stabilization wedges. Science 305(5686), 968-972,
    doi:10.1126/science.1100103.
 """
@@ -216,8 +220,8 @@ class PublicBuildingRetrofit(Lever):
             "savings_fraction",
             "-",
             "assumption",
-            "average saving of a retrofit; the plan only requires 15 % or more on 0.4 of the 3.6 million m2 "
-            "(deep_retrofit_area_14th_15th)",
+            "average saving of a retrofit (a plan may set a deep-retrofit share with a higher saving; "
+            "this is the average over all retrofits)",
         ),
     )
 
@@ -349,7 +353,7 @@ class DataCentrePue(Lever):
             "baseline_pue",
             "-",
             "assumption",
-            "no Yangpu figure; set at the GB 40879-2021 grade-3 limit 1.50 (FACTS.md [R])",
+            "no district figure; set at the GB 40879-2021 grade-3 limit 1.50 (FACTS.md [R])",
         ),
         ParameterSource(
             "existing_pue",
@@ -433,8 +437,8 @@ class NevShare(Lever):
             "scope_share",
             "-",
             "assumption",
-            "share of fossil road vehicle-km by buses, taxis and public-sector vehicles; no Yangpu figure. "
-            "Other vehicles (nev_share_other_vehicles) are qualitative and not included by default",
+            "share of fossil road vehicle-km by buses, taxis and public-sector vehicles; no district figure. "
+            "Other vehicles (a qualitative commitment) are not included by default",
         ),
         ParameterSource("turnover_per_a", "1/a", "assumption", "about a ten-year vehicle life"),
         ParameterSource(
@@ -636,7 +640,7 @@ class WasteRecovery(Lever):
     sources: ClassVar[tuple[ParameterSource, ...]] = (
         ParameterSource("rate", "-", "plan", "waste_resource_recovery_2025: 45 % or more"),
         ParameterSource(
-            "baseline_rate", "-", "assumption", "no Yangpu figure in FACTS.md; use the statistics"
+            "baseline_rate", "-", "assumption", "no district figure in FACTS.md; use the statistics"
         ),
     )
 
@@ -669,7 +673,7 @@ class GreenSpaceSink(Lever):
 
     References
     ----------
-    .. [1] 杨府发〔2022〕13号, 三(六)1: 到2025年杨浦滨江南段新增绿地15公顷.
+    .. [1] 杨府发〔2022〕13号, 三(六)1 (new green space in a sub-area by 2025).
     .. [2] 生态学报 2024, 44(20):9209, doi:10.20103/j.stxb.202308061681: urban arbor green space
        8.99 tCO2e/(ha a) (FACTS.md [V]).
     """

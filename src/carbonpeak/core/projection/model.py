@@ -23,7 +23,7 @@ then change intensities or quantities in the projection years only.
 
 A sector's history is split between its segments by fixed carrier shares (:class:`Segment`). The default
 segmentation puts a share of commercial electricity in a data-centre segment; that share is a modelling
-assumption (no Yangpu figure is known, FACTS.md section 6 [X]).
+assumption (no district figure is known, FACTS.md section 6 [X]).
 
 References
 ----------
@@ -54,7 +54,7 @@ ELECTRICITY_TCE_PER_MWH = 0.1229
 """Electricity on the calorific-equivalent basis [tce/MWh] (0.1229 kgce/kWh, GB/T 2589; FACTS.md [V])."""
 
 DATA_CENTRE_ELECTRICITY_SHARE = 0.05
-"""Share of commercial electricity used by data centres [-]. **Modelling assumption**: no Yangpu figure is
+"""Share of commercial electricity used by data centres [-]. **Modelling assumption**: no district figure is
 known (FACTS.md section 6, [X]); replace it with the data-centre registry's metered electricity."""
 
 DRIVERS: dict[str, str] = {

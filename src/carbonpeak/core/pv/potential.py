@@ -56,7 +56,7 @@ DEFAULT_AZIMUTH_DEG = 180.0
 """Default module azimuth [°, clockwise from north]: due south. Project assumption."""
 
 DEFAULT_ROOF_TYPE = "flat"
-"""Roof type assumed when a building gives none (most non-residential roofs in Yangpu). Project assumption."""
+"""Roof type assumed when a building gives none (most urban non-residential roofs). Project assumption."""
 
 
 class RooftopPotential(NamedTuple):

@@ -30,6 +30,7 @@ from carbonpeak.core.projection import (
     wedges,
 )
 from carbonpeak.core.projection import Scenario as CoreScenario
+from carbonpeak.core.projection.plan_levers import PlannedLever, levers_from_plan
 from carbonpeak.web.inventory.models import InventoryRun
 from carbonpeak.web.inventory.selectors import dataset_records, run_get
 from carbonpeak.web.projection.levers import lever_summary
@@ -213,10 +214,26 @@ def scenario_model(*, name: str, version: int | None = None) -> CoreScenario:
     if record is not None:
         return CoreScenario.from_dict(record.document)
     if version is None and name in SCENARIOS:
-        return named_scenario(name)
+        return default_scenario(name)
     known = ", ".join(scenario_names())
     which = f"'{name}'" + (f" version {version}" if version is not None else "")
     raise ProjectionError(f"unknown scenario {which}; known: {known}")
+
+
+def planned_levers() -> tuple[PlannedLever, ...]:
+    """The current plan's levers (:func:`carbonpeak.core.projection.plan_levers.levers_from_plan`); none
+    without a plan."""
+    from carbonpeak.web.plan.selectors import current_plan
+
+    plan = current_plan()
+    return levers_from_plan(plan) if plan is not None else ()
+
+
+def default_scenario(name: str, **assumptions: Any) -> CoreScenario:
+    """BAU, or the plan scenario with the current plan's own levers (``assumptions`` as for the core)."""
+    if name == "plan":
+        return CoreScenario(name="plan", levers=tuple(p.lever for p in planned_levers()), **assumptions)
+    return named_scenario(name, **assumptions)
 
 
 def peak_year_p50(distribution: dict[str, float]) -> int | None:

@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from carbonpeak.core.projection import SCENARIOS, Distribution, ProjectionError, named_scenario
+from carbonpeak.core.projection import SCENARIOS, Distribution, ProjectionError
 from carbonpeak.core.projection import Scenario as CoreScenario
 from carbonpeak.io.projection import read_drivers_file
 from carbonpeak.io.tabular import RowError
 from carbonpeak.web.portal.uploads import tabular_upload_check
+from carbonpeak.web.projection import selectors
 from carbonpeak.web.projection.levers import apply_sliders
 from carbonpeak.web.projection.models import DriverSet, DriverValue, Scenario
 
@@ -207,7 +208,9 @@ def scenario_defaults_ensure(*, driver_set: DriverSet | None = None) -> list[Sce
         if not Scenario.objects.filter(name=code).exists():
             created.append(
                 scenario_save(
-                    name=code, document=named_scenario(code, driver_growth=growth).to_dict(), note=note
+                    name=code,
+                    document=selectors.default_scenario(code, driver_growth=growth).to_dict(),
+                    note=note,
                 )
             )
     return created

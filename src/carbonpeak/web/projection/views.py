@@ -96,15 +96,17 @@ def index(request: HttpRequest) -> HttpResponse:
     except CarbonpeakError as exc:
         return render(request, "projection/empty.html", {"problem": str(exc)}, status=400)
     plan = selectors.scenario_model(name="plan")
+    planned = {p.lever.code: p for p in selectors.planned_levers()}
     levers = [
         {
             "code": code,
             "label": LEVER_LABELS[code],
-            "clause": lever_class(code).clause,
+            "clause": planned[code].clause,
             "task": lever_class(code).task,
             "value": int(positions[code]),
         }
         for code in LEVER_ORDER
+        if code in planned
     ]
     record = selectors.scenario_record(name=name, version=version)
     context = {
@@ -121,7 +123,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "year_to": year_to,
         "first": first,
         "second": second,
-        "assumptions": [lever.describe() for lever in plan.ordered_levers()],
+        "assumptions": [
+            planned[lever.code].describe() if lever.code in planned else lever.describe()
+            for lever in plan.ordered_levers()
+        ],
         "uncertainty": [spec.to_dict() for spec in scenario.uncertainty],
         "scenario_assumptions": _scenario_assumptions(scenario, record),
         "drivers": selectors.driver_sources(driver_set=inputs.driver_set),
@@ -164,7 +169,7 @@ def save(request: HttpRequest) -> HttpResponse:
     """Save the sliders as a new version of a named scenario (office and analysts)."""
     if not can_save(request.user):
         raise PermissionDenied("only the office and analysts may save scenarios")
-    form = ScenarioSaveForm(request.POST)
+    form = ScenarioSaveForm(request.POST, codes=[p.lever.code for p in selectors.planned_levers()])
     errors: list[str] = []
     if form.is_valid():
         user = request.user if isinstance(request.user, User) else None
