@@ -15,8 +15,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from carbonpeak.core.inventory.model import DISTRICT_AREA
+
 SOURCE = "carbonpeak 合成参考数据 (synthetic reference district)"
-AREA = "yangpu"
+AREA = DISTRICT_AREA
 YEARS = range(2015, 2025)
 
 # (sector, subsector, carrier, unit, 2020 quantity, annual growth, 2022 shock)
