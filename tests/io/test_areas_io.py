@@ -13,7 +13,7 @@ SQUARE = {"type": "Polygon", "coordinates": [[[121.5, 31.3], [121.51, 31.3], [12
 CSV = (
     "code,name_zh,name_en,parent,boundary_geojson\n"
     "binjiang,杨浦滨江,Yangpu Riverside,,\n"
-    f"binjiang_south,滨江南段,Riverside South,binjiang,\"{json.dumps(SQUARE).replace(chr(34), chr(34) * 2)}\"\n"
+    f'binjiang_south,滨江南段,Riverside South,binjiang,"{json.dumps(SQUARE).replace(chr(34), chr(34) * 2)}"\n'
     "changyang_valley,长阳创谷,Changyang Valley,,\n"
 )
 

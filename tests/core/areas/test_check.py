@@ -51,9 +51,12 @@ def test_parts_above_the_whole_are_reported_per_year():
 
 
 def test_equal_sums_and_rounding_are_not_an_excess_and_floor_area_has_no_year():
-    assert sub_area_excesses(
-        area="d", quantity="energy_tce", whole={2023: 0.3}, parts={"a": {2023: 0.1}, "b": {2023: 0.2}}
-    ) == ()  # 0.1 + 0.2 = 0.30000000000000004
+    assert (
+        sub_area_excesses(
+            area="d", quantity="energy_tce", whole={2023: 0.3}, parts={"a": {2023: 0.1}, "b": {2023: 0.2}}
+        )
+        == ()
+    )  # 0.1 + 0.2 = 0.30000000000000004
     floor = sub_area_excesses(
         area="binjiang", quantity="floor_area_m2", whole={None: 1000.0}, parts={"pier": {None: 1500.0}}
     )
