@@ -294,3 +294,34 @@ def test_cli_import_errors_are_one_line_each(tmp_path, capsys, db):
     assert err.count("\n") == 1
     assert main(["areas", "import", str(tmp_path / "missing.csv")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+# demo ---------------------------------------------------------------------------------------------------------
+
+
+def test_demo_sub_areas_are_synthetic_idempotent_and_within_the_district(reference_loaded):
+    import io
+
+    from carbonpeak.demo.inventory import reference_district
+    from carbonpeak.io.inventory import write_activity_workbook
+
+    activity, statistics = reference_district()
+    buffer = io.BytesIO()
+    write_activity_workbook(activity, statistics, buffer)
+    dataset = inventory_services.activity_dataset_import(
+        name="demo", filename="demo.xlsx", content=buffer.getvalue(), synthetic=True
+    ).dataset
+    inventory_services.inventory_run_create(dataset=dataset)
+    first = services.demo_areas_load(seed=1)
+    assert "5 synthetic sub-areas (5 created, 0 updated)" in first
+    assert "imported" in first
+    assert "already present" in services.demo_areas_load(seed=1)
+    assert all(a.synthetic for a in SubArea.objects.all())
+    assert SubArea.objects.get(code="riverside_south").parent.code == "yangpu_riverside"
+    assert selectors.sum_check() == []
+    inventory = selectors.area_inventory(area="changyang_valley")
+    assert inventory.synthetic
+    assert [y["year"] for y in inventory.years] == [2020, 2021, 2022, 2023, 2024]
+    district = {v.year: v.value for v in district_co2_emissions()}
+    assert len(district) == 10  # 2015-2024, the district's rows only
+    assert inventory.years[-1]["co2_t"] < 0.1 * district[2024]
