@@ -296,7 +296,7 @@ def test_cli_import_errors_are_one_line_each(tmp_path, capsys, db):
     assert "no such file" in capsys.readouterr().err
 
 
-# demo ---------------------------------------------------------------------------------------------------------
+# demo -------------------------------------------------------------------------------------------------------
 
 
 def test_demo_sub_areas_are_synthetic_idempotent_and_within_the_district(reference_loaded):
