@@ -8,3 +8,4 @@ class SubAreaAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("code", "name_zh", "name_en", "parent", "synthetic")
     list_filter = ("synthetic",)
     search_fields = ("code", "name_zh", "name_en")
+    readonly_fields = ("boundary",)  # boundaries come through the validated import only

@@ -71,24 +71,36 @@ class PlanPeak:
     """The plan's own words."""
 
 
+_PLAN_PEAKS: dict[str, PlanPeak | None] = {}
+"""The peak year of each stored plan content, by its sha256 (a stored version never changes)."""
+
+
 def plan_peak() -> PlanPeak | None:
     """The current plan's peak year, from ``current_targets('district_co2_emissions')`` with comparator
     ``peak_by``; ``None`` when no plan is loaded or the plan has no such target (the first one counts)."""
     from carbonpeak.core.plan.model import Comparator
-    from carbonpeak.web.plan.selectors import current_plan, current_targets
+    from carbonpeak.web.plan.selectors import current_plan, current_plan_version, current_targets
 
-    targets = [t for t in current_targets(PEAK_INDICATOR) if t.comparator is Comparator.PEAK_BY]
-    if not targets:
+    version = current_plan_version()
+    if version is None:
         return None
-    target = targets[0]
-    if target.deadline.kind == "year":
-        year = int(target.deadline.text)
-    else:
-        plan = current_plan()
-        if plan is None:
-            return None
-        year = target.deadline.years((plan.plan.horizon.start, plan.plan.horizon.end))[1]
-    return PlanPeak(year, target.code, target.quote)
+    with _LOCK:
+        if version.sha256 in _PLAN_PEAKS:
+            return _PLAN_PEAKS[version.sha256]
+    targets = [t for t in current_targets(PEAK_INDICATOR) if t.comparator is Comparator.PEAK_BY]
+    found: PlanPeak | None = None
+    if targets:
+        target = targets[0]
+        if target.deadline.kind == "year":
+            found = PlanPeak(int(target.deadline.text), target.code, target.quote)
+        else:
+            plan = current_plan()
+            if plan is not None:
+                year = target.deadline.years((plan.plan.horizon.start, plan.plan.horizon.end))[1]
+                found = PlanPeak(year, target.code, target.quote)
+    with _LOCK:
+        _PLAN_PEAKS[version.sha256] = found
+    return found
 
 
 def peak_tests() -> list[str]:
@@ -209,6 +221,7 @@ def calibration_cache_clear() -> None:
     with _LOCK:
         _CACHE.clear()
         _OUTLOOKS.clear()
+        _PLAN_PEAKS.clear()
 
 
 def inputs_get() -> Inputs:
