@@ -325,3 +325,15 @@ def test_demo_sub_areas_are_synthetic_idempotent_and_within_the_district(referen
     district = {v.year: v.value for v in district_co2_emissions()}
     assert len(district) == 10  # 2015-2024, the district's rows only
     assert inventory.years[-1]["co2_t"] < 0.1 * district[2024]
+
+
+def test_the_district_row_is_named_after_the_current_plan(areas, office_client):
+    from carbonpeak.data import REFERENCE_PLAN
+    from carbonpeak.io.plan import read_plan_file
+    from carbonpeak.web.plan.services import plan_load
+
+    row = office_client.get("/areas/").content.decode().split('data-area="district"')[1].split("</tr>")[0]
+    assert "全区" in row  # no plan: the generic label
+    plan_load(plan=read_plan_file(REFERENCE_PLAN).plan)
+    row = office_client.get("/areas/").content.decode().split('data-area="district"')[1].split("</tr>")[0]
+    assert "杨浦区" in row

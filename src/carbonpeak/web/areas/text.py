@@ -15,9 +15,14 @@ QUANTITY_LABELS: dict[str, str | Promise] = {
 }
 
 
-def area_label(code: str, area: SubArea | None, language: str | None) -> str:
-    """An area's name in the page's language: the district, a sub-area's registry name, or the code."""
+def area_label(
+    code: str, area: SubArea | None, language: str | None, district: tuple[str, str] | None = None
+) -> str:
+    """An area's name in the page's language: the district (its plan name ``(zh, en)`` when given), a
+    sub-area's registry name, or the code."""
     if code == DISTRICT_AREA:
+        if district is not None:
+            return district[1] if language == "en" else district[0]
         return str(_("Whole district"))
     if area is None:
         return code

@@ -17,13 +17,22 @@ from carbonpeak.web.areas import selectors
 from carbonpeak.web.areas.text import QUANTITY_LABELS, area_label
 
 
+def _district() -> tuple[str, str] | None:
+    """The current plan's district name (zh, en), or ``None`` with no plan loaded."""
+    from carbonpeak.web.plan.selectors import current_plan_version
+
+    version = current_plan_version()
+    return None if version is None else (version.district_zh, version.district_en)
+
+
 def _checks(language: str | None) -> list[dict[str, Any]]:
     names = {a.code: a for a in selectors.sub_areas_list()}
+    district = _district()
     return [
         {
             **excess.to_dict(),
             "label": QUANTITY_LABELS[excess.quantity],
-            "area_label": area_label(excess.area, names.get(excess.area), language),
+            "area_label": area_label(excess.area, names.get(excess.area), language, district),
             "part_labels": [area_label(p, names.get(p), language) for p in excess.parts],
         }
         for excess in selectors.sum_check()
@@ -36,8 +45,9 @@ def area_list(request: HttpRequest) -> HttpResponse:
     """The district and its sub-areas with their latest inventory year, buildings, and the sum check."""
     language = get_language()
     rows = selectors.areas_overview()
+    district = _district()
     for row in rows:
-        row["label"] = area_label(row["code"], row["area"], language)
+        row["label"] = area_label(row["code"], row["area"], language, district)
     return render(
         request,
         "areas/list.html",
