@@ -90,7 +90,7 @@ def test_inventory_page_and_drill_down(client, demo_run):
     cells = re.findall(r'data-cell="(\d+)-(\w+)"', html)
     assert ("2023", "commercial") in cells
     detail = client.get(
-        f"/inventory/runs/{demo_run.pk}/cell/", {"area": "yangpu", "year": 2023, "sector": "commercial"}
+        f"/inventory/runs/{demo_run.pk}/cell/", {"area": "district", "year": 2023, "sector": "commercial"}
     )
     body = detail.content.decode()
     assert "sh-elec-2022" in body

@@ -36,7 +36,8 @@ ISSUE_KEYS = {
     "co2_t_p50",
     "co2_t_p90",
     "peak_year_distribution",
-    "p_peak_by_2030",
+    "p_peak_by",
+    "peak_test",
     "wedges",
 }
 
@@ -49,14 +50,15 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def demo_run(reference_loaded, reference_plan):
+def demo_run(reference_loaded):
     activity, statistics = reference_district()
     buffer = io.BytesIO()
     write_activity_workbook(activity, statistics, buffer)
     result = inventory_services.activity_dataset_import(
         name="synthetic", filename="demo.xlsx", content=buffer.getvalue(), synthetic=True
     )
-    return inventory_services.inventory_run_create(dataset=result.dataset)
+    # the region named here, so that the projection can be tested with and without a plan loaded
+    return inventory_services.inventory_run_create(dataset=result.dataset, region="CN-SH")
 
 
 @pytest.fixture
@@ -69,7 +71,13 @@ def drivers(db):
 
 
 @pytest.fixture
-def loaded(demo_run, drivers):
+def loaded(reference_plan, demo_run, drivers):
+    """The inventory, the drivers and the reference plan (whose targets give the plan scenario's levers)."""
+    return demo_run, drivers
+
+
+@pytest.fixture
+def loaded_without_plan(demo_run, drivers):
     return demo_run, drivers
 
 
@@ -265,8 +273,18 @@ def test_peak_outlook_is_none_without_inputs_and_labelled_synthetic_with_them(de
     )
     services.scenario_defaults_ensure(driver_set=result.driver_set)
     outlook = selectors.peak_outlook()
-    assert set(outlook) == {"p_peak_by_2030", "peak_year_p50", "scenario", "synthetic"}
-    assert 0.0 <= outlook["p_peak_by_2030"] <= 1.0
+    assert set(outlook) == {
+        "p_peak_by",
+        "peak_by_year",
+        "peak_test",
+        "peak_test_label",
+        "problem",
+        "peak_year_p50",
+        "scenario",
+        "synthetic",
+    }
+    assert outlook["p_peak_by"] is None  # no plan loaded: no peak year, and the outlook says so
+    assert "no plan with a peak year is loaded" in outlook["problem"]
     assert outlook["scenario"] == "plan v1"
     assert outlook["synthetic"] is True
     assert 2020 <= outlook["peak_year_p50"] <= 2035
@@ -540,5 +558,5 @@ def test_the_dashboard_shows_the_peak_outlook_to_signed_in_users_only(
     outlook = selectors.peak_outlook()
     assert outlook is not None
     card = html.split('id="peak-outlook"')[1].split("</article>")[0]
-    assert f"{round(outlook['p_peak_by_2030'] * 100)}%" in card
+    assert f"{round(outlook['p_peak_by'] * 100)}%" in card
     assert str(outlook["peak_year_p50"]) in card

@@ -20,7 +20,7 @@ from carbonpeak.cli import setup
 from carbonpeak.cli.base import _django, _fail, _Parser, _require_migrated
 from carbonpeak.core.errors import CarbonpeakError
 
-GROUP_MODULES: tuple[str, ...] = ()
+GROUP_MODULES: tuple[str, ...] = ("areas",)
 """Command groups that live in modules of their own (``carbonpeak.cli.<name>``), each with ``register``."""
 
 
@@ -358,7 +358,7 @@ def _registry_import(path: Path, kind: str) -> int:
 
     def store(parsed: Any) -> Any:
         if kind == "buildings":
-            return buildings_import(rows=parsed.rows, columns=parsed.columns)
+            return buildings_import(rows=parsed.rows, columns=parsed.columns, label=path.name)
         return meters_import(rows=parsed.rows, label=path.name)
 
     def summary(parsed: Any, outcome: Any) -> list[str]:
@@ -577,14 +577,15 @@ def cmd_project(args: argparse.Namespace) -> int:
     """Project the district's CO2 under a scenario (Monte Carlo) and print the projection document."""
     _django()
     _require_migrated()
-    from carbonpeak.core.projection import projection_document
-    from carbonpeak.web.projection.selectors import inputs_get, scenario_model
+    from carbonpeak.web.projection.selectors import inputs_get, plan_projection_document, scenario_model
 
     if not 1 <= args.draws <= 100_000:
         return _fail(f"--draws must be 1-100,000, got {args.draws}")
     inputs = inputs_get()
     scenario = scenario_model(name=args.scenario, version=args.version)
-    document = projection_document(inputs.calibration, scenario, draws=args.draws, seed=args.seed)
+    document = plan_projection_document(
+        inputs.calibration, scenario, draws=args.draws, seed=args.seed, peak_test=args.peak_test
+    )
     document["synthetic"] = inputs.synthetic
     document["inventory_run"] = inputs.run.pk
     document["driver_set"] = inputs.driver_set.pk
@@ -593,7 +594,14 @@ def cmd_project(args: argparse.Namespace) -> int:
         return 0
     label = " (SYNTHETIC data)" if inputs.synthetic else ""
     print(f"scenario {document['scenario']}{label}: {args.draws} draws, seed {args.seed}")
-    print(f"P(peak <= 2030) = {document['p_peak_by_2030']:.3f}")
+    peak = document["peak_test"]
+    if peak["peak_by_year"] is None:
+        print(f"P(peak): not computed: {peak['problem']}")
+    else:
+        print(
+            f"P(peak <= {peak['peak_by_year']}) = {peak['p_peak_by']:.3f} "
+            f"(peak test {peak['test']}; plan target {peak['target']})"
+        )
     print(f"{'year':>6}{'P10 tCO2':>16}{'P50 tCO2':>16}{'P90 tCO2':>16}")
     for i, year in enumerate(document["years"]):
         print(
@@ -948,6 +956,12 @@ def build_parser() -> argparse.ArgumentParser:
     project.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default 10,000)")
     project.add_argument("--seed", type=int, default=0, help="random seed (the same seed, the same output)")
     project.add_argument("--format", choices=["json", "table"], default="table")
+    project.add_argument(
+        "--peak-test",
+        choices=["argmax", "sustained_decline", "c40"],
+        default="argmax",
+        help="the test P(peak <= the plan's peak year) is computed under (default: argmax)",
+    )
     project.set_defaults(func=cmd_project)
     projection = commands.add_parser("projection", help="projection inputs: driver series")
     projection_commands = projection.add_subparsers(

@@ -15,8 +15,10 @@ from __future__ import annotations
 import random
 from typing import Any
 
+from carbonpeak.core.inventory.model import DISTRICT_AREA
+
 SOURCE = "carbonpeak 合成参考数据 (synthetic reference district)"
-AREA = "yangpu"
+AREA = DISTRICT_AREA
 YEARS = range(2015, 2025)
 INVENTORY_DATASET_NAME = "杨浦区合成参考数据 2015–2024 (SYNTHETIC)"
 INVENTORY_FILE_NAME = "yangpu-synthetic-2015-2024.xlsx"

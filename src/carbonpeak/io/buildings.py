@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from carbonpeak.core.areas import area_code_problem
 from carbonpeak.core.buildings.categories import CATEGORIES, ENERGY_CLASSES, is_generation
 from carbonpeak.core.errors import UnitError
 from carbonpeak.core.units import dimension_name
@@ -38,6 +39,7 @@ BUILDING_OPTIONAL = (
     "audit_interval_years",
     "publishable",
     "quality",
+    "sub_area",
 )
 METER_REQUIRED = ("id", "building_id", "energy_class", "unit")
 METER_OPTIONAL = (
@@ -190,6 +192,9 @@ def parse_building_row(row: dict[str, str], number: int, label: str) -> dict[str
             p.append(("last_audit_date", f"'{audit}' is not a date (YYYY-MM-DD)"))
     interval = _number(row.get("audit_interval_years", ""), "audit_interval_years", p, positive=True)
     out["audit_interval_years"] = int(interval) if interval is not None else None
+    out["sub_area"] = row.get("sub_area", "").strip() or None
+    if out["sub_area"] is not None and (problem := area_code_problem(out["sub_area"])):
+        p.append(("sub_area", problem))
     return RowError(label, number, tuple(p)) if p else out
 
 

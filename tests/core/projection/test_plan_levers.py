@@ -40,4 +40,5 @@ def test_another_plan_gets_its_own_levers_and_clauses_only() -> None:
     assert by_code["data_centre_pue"].lever.new_pue == 1.25
     assert by_code["data_centre_pue"].describe()["clause"] == "三(二)1"
     notes = [s["note"] for p in planned for s in p.describe()["sources"] if s["evidence"] == "plan"]
-    assert notes and all("qh_" in note for note in notes)
+    assert notes
+    assert all("qh_" in note for note in notes)

@@ -30,6 +30,14 @@ class CarrierKind(StrEnum):
     """An emission (or, for sinks, a removal) already estimated in tCO2e by a sector method."""
 
 
+DISTRICT_AREA = "district"
+"""The ``area`` code of the whole district's rows in activity data (the template's example row uses it).
+
+Every other ``area`` code names a sub-area of the district's registry (e.g. ``changyang_valley`` for
+长阳创谷); district indicators read the ``district`` rows only, never the sum of all areas.
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Carrier:
     """An energy carrier (能源品种) or a direct-emission entry.
@@ -148,7 +156,7 @@ class ActivityRecord:
     year : int
         Accounting year [a].
     area : str
-        The district or a sub-area (e.g. ``yangpu``, ``changyang_valley``).
+        The district (:data:`DISTRICT_AREA`) or a sub-area code (e.g. ``changyang_valley``).
     sector : str
         Sector code (see :data:`SECTORS`).
     carrier : str

@@ -29,7 +29,13 @@ import numpy as np
 from carbonpeak.core.projection.distributions import Distribution
 from carbonpeak.core.projection.levers import LEVERS
 from carbonpeak.core.projection.model import DRIVERS, Calibration, FloatArray, IntArray, ProjectionError
-from carbonpeak.core.projection.peak import peak_year_by_draw, sustained_decline_by_draw
+from carbonpeak.core.projection.peak import (
+    DEFAULT_PEAK_TEST,
+    PeakProbability,
+    peak_probability,
+    peak_year_by_draw,
+    sustained_decline_by_draw,
+)
 from carbonpeak.core.projection.scenario import Scenario, run
 
 DEFAULT_DRAWS = 10_000
@@ -100,6 +106,12 @@ class MonteCarloResult:
     def p_peak_by(self, year: int) -> float:
         """Share of draws whose peak year is ``year`` or earlier [-]."""
         return float(np.mean(self.peak_year <= year))
+
+    def peak_probability(
+        self, peak_by: int, *, test: str = DEFAULT_PEAK_TEST, **params: float
+    ) -> PeakProbability:
+        """P(peak <= ``peak_by``) under a named peak test (see :func:`.peak.peaked_by_draw`)."""
+        return peak_probability(self.years, self.co2_t, test=test, peak_by=peak_by, **params)
 
     def p_sustained_decline(self, *, min_years: int = 3, min_decline_pct: float = 1.0) -> float:
         """Share of draws passing the sustained-decline test [-] (see :mod:`.peak`)."""

@@ -31,6 +31,14 @@ class Building(models.Model):
     audit_interval_years = models.PositiveIntegerField(null=True, blank=True)
     publishable = models.BooleanField(_("publishable"), default=False)
     synthetic = models.BooleanField(_("synthetic"), default=False)
+    sub_area = models.ForeignKey(
+        "areas.SubArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="buildings",
+        verbose_name=_("sub-area"),
+    )
 
     class Meta:
         verbose_name = _("building")

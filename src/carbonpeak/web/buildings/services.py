@@ -58,14 +58,30 @@ COLUMN_OF_FIELD = {"footprint": "footprint_geojson", "lat": "lat", "lon": "lon"}
 
 
 def buildings_import(
-    *, rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, synthetic: bool = False
+    *,
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[str] | None = None,
+    synthetic: bool = False,
+    label: str = "buildings",
 ) -> ImportOutcome:
     """Create or update buildings from validated rows, in one transaction.
 
     With ``columns`` (the file's header), an existing building is updated only in the fields the file
-    carries, so a file without ``publishable`` leaves the office's choice in the admin alone.
+    carries, so a file without ``publishable`` leaves the office's choice in the admin alone. A row naming a
+    ``sub_area`` that is not in the sub-area registry rejects the file (the error names the code).
     """
+    from carbonpeak.web.areas.models import SubArea
+
     outcome = ImportOutcome()
+    wanted = {r["sub_area"] for r in rows if r.get("sub_area")}
+    sub_areas = {a.code: a for a in SubArea.objects.filter(code__in=wanted)}
+    for row in rows:
+        code = row.get("sub_area")
+        if code and code not in sub_areas:
+            problem = f"unknown sub-area '{code}': import it first with 'carbonpeak areas import FILE'"
+            outcome.errors.append(RowError(label, row.get("row"), (("sub_area", problem),)))
+    if outcome.errors:
+        return outcome
     fields = [
         "name",
         "address",
@@ -98,6 +114,7 @@ def buildings_import(
             values["public_institution"] = bool(values["public_institution"])
             values["publishable"] = bool(values["publishable"])
             values["synthetic"] = synthetic or row.get("quality") == "synthetic"
+            values["sub_area"] = sub_areas.get(row.get("sub_area") or "")
             building = Building.objects.filter(code=row["id"]).first()
             if building is None:
                 Building.objects.create(code=row["id"], **values)
@@ -243,7 +260,7 @@ def buildings_file_import(*, kind: str, filename: str, content: bytes) -> FileIm
         result.errors = [str(e) for e in parsed.errors]
         return result
     outcome = (
-        buildings_import(rows=parsed.rows, columns=parsed.columns)
+        buildings_import(rows=parsed.rows, columns=parsed.columns, label=filename)
         if kind == "buildings"
         else meters_import(rows=parsed.rows, label=filename)
     )

@@ -44,6 +44,18 @@ def run_get(*, run_id: int | None = None) -> InventoryRun | None:
     return qs.order_by("-created_at", "-id").first()
 
 
+def area_run_get(*, area: str) -> InventoryRun | None:
+    """The latest run whose data set has rows of ``area`` (``district``, see
+    :data:`carbonpeak.core.inventory.model.DISTRICT_AREA`, or a sub-area code), else ``None``.
+
+    A district file and a sub-area file are separate data sets: the latest run overall may hold only the
+    sub-area, so each area reads its own latest run.
+    """
+    datasets = ActivityRow.objects.filter(area=area).values("dataset")
+    qs = InventoryRun.objects.select_related("dataset").filter(dataset__in=datasets)
+    return qs.order_by("-created_at", "-id").first()
+
+
 def runs_list() -> list[InventoryRun]:
     """Every run, newest first."""
     return list(InventoryRun.objects.select_related("dataset").order_by("-created_at", "-id"))

@@ -132,4 +132,7 @@ def demo_district_load(*, buildings: int, seed: int) -> list[tuple[str, str]]:
     if buildings:
         out.append(("buildings", demo_buildings_load(count=buildings, seed=seed)))
     out.append(("PV and charging", renewables_demo_load(seed=seed)))
+    from carbonpeak.web.areas.services import demo_areas_load
+
+    out.append(("sub-areas", demo_areas_load(seed=seed)))
     return out

@@ -29,6 +29,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("plan", _("Plan"), "plan:browse", public=True),
     NavItem("tracking", _("Targets"), "tracking:list", public=True),
     NavItem("inventory", _("GHG inventory"), "inventory:index", public=True),
+    NavItem("areas", _("Sub-areas"), "areas:list"),
     NavItem("buildings", _("Buildings"), "buildings:list"),
     NavItem("disclosure", _("Energy disclosure"), "buildings:disclosure", public=True),
     NavItem("renewables", _("PV and charging"), "renewables:overview"),

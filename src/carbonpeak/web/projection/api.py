@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 
 from carbonpeak.core.errors import CarbonpeakError
-from carbonpeak.core.projection import DEFAULT_DRAWS, LEVER_ORDER
+from carbonpeak.core.projection import DEFAULT_DRAWS, DEFAULT_PEAK_TEST, LEVER_ORDER
 from carbonpeak.web.projection import selectors
 
 router = Router(tags=["projection"])
@@ -43,18 +43,27 @@ def compute(
     seed: int = 0,
     year_from: int | None = None,
     year_to: int | None = None,
+    peak_test: str = DEFAULT_PEAK_TEST,
 ) -> dict[str, Any]:
     """The projection document plus wedge series, LMDI table and lever summaries (see ``outlook``).
 
     Query parameters ``lever.<code>`` (0-200, % of the plan) put the plan's levers at those settings on top
-    of the named scenario's other assumptions.
+    of the named scenario's other assumptions. ``peak_test`` (``argmax``, ``sustained_decline`` or ``c40``)
+    names the test P(peak <= the plan's peak year) is computed under; the document's ``peak_test`` says
+    which test and which year were used.
     """
     settings = _lever_settings(request)
     try:
         inputs = selectors.inputs_get()
         model = selectors.slider_scenario(name=scenario, version=version, lever_settings=settings)
         document = selectors.outlook(
-            inputs, model, draws=draws, seed=seed, year_from=year_from, year_to=year_to
+            inputs,
+            model,
+            draws=draws,
+            seed=seed,
+            year_from=year_from,
+            year_to=year_to,
+            peak_test=peak_test,
         )
     except selectors.ProjectionUnavailableError as exc:
         raise HttpError(409, str(exc)) from None
@@ -88,5 +97,8 @@ def scenarios(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/outlook", response=dict[str, Any] | None, auth=django_auth, summary="The peak outlook")
-def outlook(request: HttpRequest) -> dict[str, Any] | None:
-    return selectors.peak_outlook()
+def outlook(request: HttpRequest, peak_test: str = DEFAULT_PEAK_TEST) -> dict[str, Any] | None:
+    try:
+        return selectors.peak_outlook(peak_test=peak_test)
+    except CarbonpeakError as exc:
+        raise HttpError(422, str(exc)) from None

@@ -16,7 +16,10 @@ import numpy as np
 
 from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.inventory.compute import RecordResult
+from carbonpeak.core.inventory.model import DISTRICT_AREA
 from carbonpeak.core.projection import (
+    DEFAULT_PEAK_TEST,
+    PEAK_TESTS_BY_DRAW,
     SCENARIOS,
     Calibration,
     History,
@@ -24,6 +27,7 @@ from carbonpeak.core.projection import (
     decompose,
     history_from_records,
     named_scenario,
+    peak_test_check,
     project,
     projection_document,
     simulate,
@@ -32,7 +36,7 @@ from carbonpeak.core.projection import (
 from carbonpeak.core.projection import Scenario as CoreScenario
 from carbonpeak.core.projection.plan_levers import PlannedLever, levers_from_plan
 from carbonpeak.web.inventory.models import InventoryRun
-from carbonpeak.web.inventory.selectors import dataset_records, run_get
+from carbonpeak.web.inventory.selectors import area_run_get, dataset_records
 from carbonpeak.web.projection.levers import lever_summary
 from carbonpeak.web.projection.models import DriverSet, DriverValue, Scenario
 
@@ -43,8 +47,59 @@ MAX_DRAWS = 10_000
 """Most draws one web request may ask for."""
 
 
+PEAK_INDICATOR = "district_co2_emissions"
+"""The indicator whose ``peak_by`` target gives the plan's peak year."""
+NO_PLAN_PEAK = (
+    "no plan with a peak year is loaded (a peak_by target of district_co2_emissions): "
+    "load one with 'carbonpeak plan load FILE.yaml'"
+)
+"""What the outlook says instead of a probability when the current plan gives no peak year."""
+
+
 class ProjectionUnavailableError(CarbonpeakError):
     """No inventory run or no driver set is stored: the message says what to load."""
+
+
+@dataclass(frozen=True)
+class PlanPeak:
+    """The current plan's peak year: the deadline of its ``peak_by`` target of district CO2."""
+
+    year: int
+    """The last year of the target's deadline [a]."""
+    target: str
+    """The target's code."""
+    quote: str
+    """The plan's own words."""
+
+
+_PLAN_PEAKS: dict[str, PlanPeak | None] = {}
+"""The peak year of each stored plan content, by its sha256 (a stored version never changes)."""
+
+
+def plan_peak() -> PlanPeak | None:
+    """The current plan's peak year, from ``current_targets('district_co2_emissions')`` with comparator
+    ``peak_by``; ``None`` when no plan is loaded or the plan has no such target (the first one counts)."""
+    from carbonpeak.core.plan.model import Comparator
+    from carbonpeak.web.plan.selectors import current_plan_version, current_targets, target_years
+
+    version = current_plan_version()
+    if version is None:
+        return None
+    with _LOCK:
+        if version.sha256 in _PLAN_PEAKS:
+            return _PLAN_PEAKS[version.sha256]
+    targets = [t for t in current_targets(PEAK_INDICATOR) if t.comparator is Comparator.PEAK_BY]
+    found: PlanPeak | None = None
+    if targets:
+        found = PlanPeak(target_years(targets[0])[1], targets[0].code, targets[0].quote)
+    with _LOCK:
+        _PLAN_PEAKS[version.sha256] = found
+    return found
+
+
+def peak_tests() -> list[str]:
+    """The named peak tests the outlook can use, the default first."""
+    return [DEFAULT_PEAK_TEST, *(name for name in PEAK_TESTS_BY_DRAW if name != DEFAULT_PEAK_TEST)]
 
 
 @dataclass(frozen=True)
@@ -119,9 +174,12 @@ def run_history(*, run: InventoryRun) -> History:
         if r["row"] in by_row
     ]
     areas = sorted({r.record.area for r in results})
+    if DISTRICT_AREA in areas:
+        return history_from_records(results, area=DISTRICT_AREA)  # the district's rows, never its sub-areas
     if len(areas) > 1:
         raise ProjectionError(
-            f"the inventory run covers several areas ({', '.join(areas)}): the projection needs one district"
+            f"the inventory run covers several areas ({', '.join(areas)}) and none is '{DISTRICT_AREA}': "
+            "the projection needs the district's own rows"
         )
     return history_from_records(results)
 
@@ -129,8 +187,9 @@ def run_history(*, run: InventoryRun) -> History:
 _CACHE: OrderedDict[tuple[int, int], Calibration] = OrderedDict()
 _CACHE_SIZE = 8
 _LOCK = threading.Lock()
-_OUTLOOKS: OrderedDict[tuple[int, int, int], dict[str, Any]] = OrderedDict()
-"""Peak outlooks by (inventory run, driver set, Plan version): all three are immutable once stored."""
+_OUTLOOKS: OrderedDict[tuple[int, int, int, str, int | None], dict[str, Any]] = OrderedDict()
+"""Peak outlooks by (inventory run, driver set, Plan version, peak test, plan peak year): the first three are
+immutable once stored, and a change of plan changes the peak year."""
 
 
 def calibration_get(*, run: InventoryRun, driver_set: DriverSet) -> Calibration:
@@ -156,6 +215,7 @@ def calibration_cache_clear() -> None:
     with _LOCK:
         _CACHE.clear()
         _OUTLOOKS.clear()
+        _PLAN_PEAKS.clear()
 
 
 def inputs_get() -> Inputs:
@@ -166,12 +226,13 @@ def inputs_get() -> Inputs:
     ProjectionUnavailableError
         When either is missing; the message names what to load and how.
     """
-    run = run_get()
+    run = area_run_get(area=DISTRICT_AREA)
     driver_set = driver_set_get()
     missing = []
     if run is None:
         missing.append(
-            "no inventory is loaded: import activity data on the inventory page (or run 'carbonpeak demo')"
+            f"no inventory is loaded: import activity data with area '{DISTRICT_AREA}' (the district's own "
+            "rows) on the inventory page (or run 'carbonpeak demo')"
         )
     if driver_set is None:
         missing.append(
@@ -254,8 +315,13 @@ def outlook(
     seed: int,
     year_from: int | None = None,
     year_to: int | None = None,
+    peak_test: str = DEFAULT_PEAK_TEST,
 ) -> dict[str, Any]:
     """The projection document of a scenario plus what the page shows (wedge series, LMDI, lever labels).
+
+    P(peak <= the plan's peak year) is computed under ``peak_test`` (``argmax``, ``sustained_decline`` or
+    ``c40``); the peak year is the current plan's (:func:`plan_peak`). Without one, ``p_peak_by`` is
+    ``null`` and ``peak_test.problem`` says what to load.
 
     Returns
     -------
@@ -269,7 +335,7 @@ def outlook(
         raise ProjectionError(f"draws must be 1-{MAX_DRAWS:,}, got {draws}")
     started = time.perf_counter()
     calibration = inputs.calibration
-    document = projection_document(calibration, scenario, draws=draws, seed=seed)
+    document = plan_projection_document(calibration, scenario, draws=draws, seed=seed, peak_test=peak_test)
     central = project(calibration, scenario)
     y0 = year_from if year_from is not None else central.years[0]
     y1 = year_to if year_to is not None else central.years[-1]
@@ -305,29 +371,65 @@ def outlook(
     return document
 
 
-def peak_outlook() -> dict[str, Any] | None:
+def plan_projection_document(
+    calibration: Calibration, scenario: CoreScenario, *, draws: int, seed: int, peak_test: str
+) -> dict[str, Any]:
+    """:func:`carbonpeak.core.projection.projection_document` with the current plan's peak year and a
+    named peak test; ``peak_test`` also carries the plan target it came from (``target``) or, with no plan
+    peak year, ``problem``."""
+    peak = plan_peak()
+    document = projection_document(
+        calibration,
+        scenario,
+        draws=draws,
+        seed=seed,
+        peak_by=peak.year if peak is not None else None,
+        peak_test=peak_test_check(peak_test),
+    )
+    if peak is None:
+        document["peak_test"]["problem"] = NO_PLAN_PEAK
+    else:
+        document["peak_test"]["target"] = peak.target
+    return document
+
+
+def peak_outlook(*, peak_test: str = DEFAULT_PEAK_TEST) -> dict[str, Any] | None:
     """The home dashboard's peak outlook from the latest Plan scenario, or None when it cannot be computed.
 
     Returns
     -------
     dict or None
-        ``p_peak_by_2030`` [-], ``peak_year_p50`` [a], ``scenario`` (name and version) and ``synthetic``
-        (``OUTLOOK_DRAWS`` draws, seed ``OUTLOOK_SEED``).
+        ``p_peak_by`` [-] (``None`` when the current plan gives no peak year), ``peak_by_year`` [a],
+        ``peak_test`` (the test's name) and ``peak_test_label``, ``problem`` (why there is no
+        probability, or ``None``),
+        ``peak_year_p50`` [a], ``scenario`` (name and version) and ``synthetic`` (``OUTLOOK_DRAWS``
+        draws, seed ``OUTLOOK_SEED``).
     """
+    peak_test_check(peak_test)
+    peak = plan_peak()
     try:
         inputs = inputs_get()
         record = scenario_record(name="plan")
-        key = (int(inputs.run.pk), int(inputs.driver_set.pk), int(record.pk) if record is not None else 0)
+        key = (
+            int(inputs.run.pk),
+            int(inputs.driver_set.pk),
+            int(record.pk) if record is not None else 0,
+            peak_test,
+            peak.year if peak is not None else None,
+        )
         with _LOCK:
             cached = _OUTLOOKS.get(key)
         if cached is not None:
-            return dict(cached)
+            return _labelled(cached)
         scenario = scenario_model(name="plan")
         mc = simulate(inputs.calibration, scenario, draws=OUTLOOK_DRAWS, seed=OUTLOOK_SEED)
     except CarbonpeakError:
         return None
     result = {
-        "p_peak_by_2030": mc.p_peak_by(2030),
+        "p_peak_by": mc.peak_probability(peak.year, test=peak_test).p_peak_by if peak is not None else None,
+        "peak_by_year": peak.year if peak is not None else None,
+        "peak_test": peak_test,
+        "problem": None if peak is not None else NO_PLAN_PEAK,
         "peak_year_p50": peak_year_p50({str(y): p for y, p in mc.peak_year_distribution().items()}),
         "scenario": f"plan v{record.version}" if record is not None else "plan",
         "synthetic": inputs.synthetic,
@@ -336,7 +438,14 @@ def peak_outlook() -> dict[str, Any] | None:
         _OUTLOOKS[key] = result
         while len(_OUTLOOKS) > _CACHE_SIZE:
             _OUTLOOKS.popitem(last=False)
-    return dict(result)
+    return _labelled(result)
+
+
+def _labelled(outlook: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a cached outlook with ``peak_test_label`` in the active language."""
+    from carbonpeak.web.projection.text import PEAK_TEST_LABELS
+
+    return {**outlook, "peak_test_label": str(PEAK_TEST_LABELS[outlook["peak_test"]])}
 
 
 def slider_positions(*, name: str, version: int | None = None) -> dict[str, float]:

@@ -22,3 +22,10 @@ EFFECT_LABELS: dict[str, str | Promise] = {
     "mix": _("Energy mix"),
     "emission_factor": _("Emission factor"),
 }
+
+PEAK_TEST_LABELS: dict[str, str | Promise] = {
+    "argmax": _("Highest year (argmax)"),
+    "sustained_decline": _("Sustained decline"),
+    "c40": _("C40 peaking criteria"),
+}
+"""Labels of the named peak tests (core/projection/peak.py) on the projection page."""

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.inventory.model import SECTORS
-from carbonpeak.core.projection import DEFAULT_DRAWS, LEVER_ORDER, lever_class
+from carbonpeak.core.projection import DEFAULT_DRAWS, DEFAULT_PEAK_TEST, LEVER_ORDER, lever_class
 from carbonpeak.core.projection import Scenario as CoreScenario
 from carbonpeak.web.projection import selectors, services
 from carbonpeak.web.projection.forms import ScenarioSaveForm
 from carbonpeak.web.projection.levers import SLIDER_MAX_PCT, SLIDER_MIN_PCT, SLIDER_STEP_PCT
 from carbonpeak.web.projection.models import Scenario
-from carbonpeak.web.projection.text import EFFECT_LABELS, LEVER_LABELS
+from carbonpeak.web.projection.text import EFFECT_LABELS, LEVER_LABELS, PEAK_TEST_LABELS
 
 SEED = 0
 
@@ -80,6 +80,8 @@ def index(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("scenario") or "plan"
     compare = request.GET.get("compare") or ("bau" if name != "bau" else "plan")
     version = _int(request.GET.get("version"))
+    peak_test = request.GET.get("peak_test") or DEFAULT_PEAK_TEST
+    peak = selectors.plan_peak()
     try:
         scenario = selectors.scenario_model(name=name, version=version)
         other = selectors.scenario_model(name=compare)
@@ -90,9 +92,15 @@ def index(request: HttpRequest) -> HttpResponse:
         if year_from not in years or year_to not in years:
             year_from, year_to = years[0], years[-1]
         first = selectors.outlook(
-            inputs, scenario, draws=DEFAULT_DRAWS, seed=SEED, year_from=year_from, year_to=year_to
+            inputs,
+            scenario,
+            draws=DEFAULT_DRAWS,
+            seed=SEED,
+            year_from=year_from,
+            year_to=year_to,
+            peak_test=peak_test,
         )
-        second = selectors.outlook(inputs, other, draws=DEFAULT_DRAWS, seed=SEED)
+        second = selectors.outlook(inputs, other, draws=DEFAULT_DRAWS, seed=SEED, peak_test=peak_test)
     except CarbonpeakError as exc:
         return render(request, "projection/empty.html", {"problem": str(exc)}, status=400)
     plan = selectors.scenario_model(name="plan")
@@ -114,6 +122,12 @@ def index(request: HttpRequest) -> HttpResponse:
         "names": names,
         "name": name,
         "compare": compare,
+        "peak_test": peak_test,
+        "peak_tests": [(code, PEAK_TEST_LABELS[code]) for code in selectors.peak_tests()],
+        "peak": peak,
+        "no_plan_peak": _(
+            "No plan with a peak year is loaded: load the plan to see P(peak by the plan's year)."
+        ),
         "record": record,
         "versions": selectors.scenario_versions(name=name),
         "levers": levers,
@@ -140,6 +154,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "version": record.version if record else None,
             "draws": DEFAULT_DRAWS,
             "seed": SEED,
+            "peak_test": peak_test,
             "api": "/api/projection/compute",
             "effects": {code: str(label) for code, label in EFFECT_LABELS.items()},
             "sectors": {
@@ -149,10 +164,13 @@ def index(request: HttpRequest) -> HttpResponse:
                 "central": _("Central"),
                 "bau": _("BAU (no levers)"),
                 "scenario": _("Scenario"),
-                "p_peak": _("P(peak ≤ 2030)"),
+                "p_peak": (
+                    _("P(peak ≤ %(year)s)") % {"year": peak.year} if peak is not None else _("P(peak)")
+                ),
                 "peak_year": _("Peak year (median)"),
                 "peak_value": _("Peak value (median), tCO2"),
                 "co2_2030": _("CO2 in 2030 (median), tCO2"),
+                "no_plan_peak": _("no plan peak year"),
                 "co2_2035": _("CO2 in 2035 (median), tCO2"),
                 "wedge_2030": _("Lever reductions in 2030, tCO2"),
                 "total": _("Total"),

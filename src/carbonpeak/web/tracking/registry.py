@@ -22,8 +22,9 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from carbonpeak.core.inventory.model import DISTRICT_AREA
 from carbonpeak.core.tracking import Observation
-from carbonpeak.web.inventory.selectors import run_get
+from carbonpeak.web.inventory.selectors import area_run_get
 
 
 @dataclass(frozen=True)
@@ -119,11 +120,14 @@ def computed_indicator_values() -> dict[str, list[dict[str, Any]]]:
 
 
 def _inventory_values(field: str, unit: str, change_field: str | None = None) -> list[ComputedValue]:
-    run = run_get()
+    """One value per year of the district's own rows (area :data:`DISTRICT_AREA`), never a sub-area's."""
+    run = area_run_get(area=DISTRICT_AREA)
     if run is None:
         return []
     out = []
     for year in run.document["years"]:
+        if year["area"] != DISTRICT_AREA:
+            continue
         value = year.get(field)
         if value is None:
             continue

@@ -84,7 +84,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function drawCompare(a, b) {
     var wedge = function (doc) { return doc.wedges.reduce(function (s, w) { return s + (w.co2_t_2030 || 0); }, 0); };
     var rows = [
-      [L.p_peak, fmt(a.p_peak_by_2030, 2), fmt(b.p_peak_by_2030, 2)],
+      [L.p_peak, a.p_peak_by === null ? "—" : fmt(a.p_peak_by, 2), b.p_peak_by === null ? "—" : fmt(b.p_peak_by, 2)],
       [L.peak_year, a.peak_year_p50 || "—", b.peak_year_p50 || "—"],
       [L.peak_value, fmt(a.peak_co2_t.p50), fmt(b.peak_co2_t.p50)],
       [L.co2_2030, fmt(at(a, "co2_t_p50", 2030)), fmt(at(b, "co2_t_p50", 2030))],
@@ -108,7 +108,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var version = 0;
   function render(doc) {
     first = doc;
-    document.getElementById("p-peak").textContent = fmt(doc.p_peak_by_2030, 2);
+    document.getElementById("p-peak").textContent = doc.p_peak_by === null ? "—" : fmt(doc.p_peak_by, 2);
     document.getElementById("peak-year").textContent = doc.peak_year_p50 || "—";
     document.getElementById("peak-value").textContent = fmt(doc.peak_co2_t.p50);
     document.getElementById("peak-p10").textContent = fmt(doc.peak_co2_t.p10);
@@ -135,6 +135,7 @@ document.addEventListener("DOMContentLoaded", function () {
       year_from: document.getElementById("year-from").value, year_to: document.getElementById("year-to").value
     });
     if (config.version !== null) { params.set("version", config.version); }
+    if (config.peak_test) { params.set("peak_test", config.peak_test); }
     sliders.forEach(function (s) { params.set("lever." + s.dataset.lever, s.value); });
     if (pending) { pending.abort(); }
     pending = new AbortController();
