@@ -217,16 +217,15 @@ def landfill_ch4_mass_balance(
     ch4, used, missing = _apply(LANDFILL_METHOD_ID, ch4_names, landfilled_t, parameters, year, one)
     params = tuple(parameters)
     co2e: float | None = None
-    if ch4 is not None:
-        if ch4 == 0:
-            co2e = 0.0
+    if sum(landfilled_t.values()) == 0:
+        co2e = 0.0
+    else:
+        gwp = _lookup(params, LANDFILL_METHOD_ID, "gwp_ch4", Stream.DRY, year)
+        if gwp is None or gwp.value is None:
+            missing += ("gwp_ch4",)
         else:
-            gwp = _lookup(params, LANDFILL_METHOD_ID, "gwp_ch4", Stream.DRY, year)
-            if gwp is None or gwp.value is None:
-                missing += ("gwp_ch4",)
-            else:
-                used += (gwp.param_id,)
-                co2e = ch4 * gwp.value
+            used += (gwp.param_id,)
+            co2e = None if ch4 is None else ch4 * gwp.value
     return MethodResult("mass_balance", sum(landfilled_t.values()), ch4, co2e, used, missing)
 
 

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from carbonpeak.core.errors import CarbonpeakError
 from carbonpeak.core.inventory.model import ActivityRecord
-from carbonpeak.core.waste import waste_emissions
+from carbonpeak.core.waste import quality_flags, waste_emissions
+from carbonpeak.core.waste.model import FlagCode
 from carbonpeak.io.tabular import RowError
 from carbonpeak.io.waste import WasteFile, read_waste_file
 from carbonpeak.web.inventory.models import ActivityDataset
@@ -183,7 +184,13 @@ def waste_inventory_dataset_create(
         source = f"waste statistics, {len(data.streets)} streets; waste_parameters table"
         quality = "synthetic" if synthetic else "calculated"
         total = emissions.total_co2e_t
-        if total is not None:
+        partial = any(f.code is FlagCode.PARTIAL_YEAR for f in quality_flags(data, year=year))
+        if partial:
+            note = "emission not estimated: the waste statistics do not cover the whole year"
+            rows.append(
+                ActivityRecord(year, area, "waste", "co2e", None, "tCO2e", "", source, quality, note, "NE")
+            )
+        elif total is not None:
             note = (
                 f"landfill CH4 {emissions.landfill.emission_t:.3f} t (mass balance), incineration fossil CO2 "
                 f"{emissions.incineration.emission_t:.3f} t"
@@ -192,8 +199,12 @@ def waste_inventory_dataset_create(
                 ActivityRecord(year, area, "waste", "co2e", total, "tCO2e", "", source, quality, note)
             )
         else:
-            missing = sorted(set(emissions.landfill.missing) | set(emissions.incineration.missing))
-            note = "emission unknown: waste method parameters not found (evidence X): " + ", ".join(missing)
+            missing = {
+                m.split(":")[0] for m in (*emissions.landfill.missing, *emissions.incineration.missing)
+            }
+            note = "emission unknown: waste method parameters not found (evidence X): " + ", ".join(
+                sorted(missing)
+            )
             rows.append(
                 ActivityRecord(year, area, "waste", "co2e", None, "tCO2e", "", source, quality, note, "NE")
             )
