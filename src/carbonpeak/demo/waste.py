@@ -72,15 +72,19 @@ def demo_waste_files(units: Iterable[ResponsibleUnit], *, seed: int) -> list[tup
                     rate = _UTILISED[stream]
                     if rate:
                         rate = min(0.98, rate + 0.02 * y + skill[street] + float(rng.uniform(-0.02, 0.02)))
-                    utilised = collected * rate
+                    collected = round(collected, 2)
+                    utilised = round(collected * rate, 2)
                     rest = collected - utilised
-                    landfilled = rest * _DRY_LANDFILLED if stream == "dry" else 0.0
+                    landfilled = round(rest * _DRY_LANDFILLED, 2) if stream == "dry" else 0.0
                     quantities.append(
                         [
                             street,
                             period,
                             stream,
-                            *(f"{v:.2f}" for v in (collected, utilised, rest - landfilled, landfilled)),
+                            *(
+                                f"{v:.2f}"
+                                for v in (collected, utilised, max(0.0, rest - landfilled), landfilled)
+                            ),
                         ]
                     )
                 for kind, low, high in (("residential", 20, 60), ("unit", 40, 160)):

@@ -43,8 +43,11 @@ STREAM_LABELS = {
 
 
 def _flag(f: WasteFlag) -> dict[str, str]:
-    detail = str(STREAM_LABELS.get(f.detail, f.detail)) if f.code is FlagCode.STREAM_MISSING else f.detail
-    return {"label": str(FLAG_LABELS[f.code]), "period": f.period, "detail": detail}
+    """A flag for a page: its label, period and the stream it concerns (the English detail of the core
+    flag is for the CLI and API)."""
+    stream = f.detail.split(":")[0]
+    detail = str(STREAM_LABELS[stream]) if stream in STREAM_LABELS else ""
+    return {"label": str(FLAG_LABELS[f.code]), "street": f.street, "period": f.period, "detail": detail}
 
 
 def _year(request: HttpRequest, years: list[int]) -> int | None:
