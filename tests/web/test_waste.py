@@ -253,3 +253,30 @@ def test_demo_is_synthetic_and_reloading_changes_nothing(plan_loaded) -> None:
     streets = selectors.waste_data().streets
     assert "五角场街道" in streets
     assert "江浦路街道" in streets
+
+
+def test_api_needs_a_session_and_a_known_year(client, people) -> None:
+    assert client.get("/api/waste/rates?year=2020").status_code == 401
+    client.force_login(people["office"])
+    assert client.get("/api/waste/rates?year=1999").status_code == 404
+    body = client.get("/api/waste/rates?year=2020").json()
+    assert {s["street"] for s in body["streets"]} == {"五角场街道", "合成示例街道一"}
+    indicators = client.get("/api/waste/indicators").json()
+    assert indicators["household_waste_recovery_rate"][0]["value"] == pytest.approx(
+        100 * (12931.39 + 180) / (30073 + 300), abs=0.01
+    )
+
+
+def test_inventory_hook_needs_the_district_area(reference_loaded) -> None:
+    base = inventory_services.activity_dataset_import(
+        name="two",
+        filename="two.csv",
+        content=b"year,area,sector,carrier,quantity,unit\n"
+        b"2020,a,waste,co2e,NE,tCO2e\n2020,b,commercial,electricity,1,MWh\n",
+    )
+    assert base.dataset is not None, base.errors
+    _import(HAND_WORKED)
+    with pytest.raises(services.WasteInventoryError, match="name the district's area"):
+        services.waste_inventory_dataset_create(base=base.dataset)
+    derived = services.waste_inventory_dataset_create(base=base.dataset, area="a")
+    assert ActivityRow.objects.get(dataset=derived.dataset, sector="waste").notation == "NE"
