@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from carbonpeak.core.waste import waste_emissions
 from carbonpeak.core.waste.model import FlagCode, WasteFlag
 from carbonpeak.web.portal.uploads import UploadRejectedError
 from carbonpeak.web.tracking.roles import roles_for
@@ -106,8 +107,6 @@ def streets(request: HttpRequest) -> HttpResponse:
             }
         )
     district = rollup.district
-    from carbonpeak.core.waste import waste_emissions
-
     emissions = waste_emissions(data, selectors.waste_parameters(), year=year)
     context.update(
         rows=rows,
