@@ -28,6 +28,7 @@ def test_packaged_copy_is_valid(data_copy):
         "fuel_properties",
         "standard_coal_coefficients",
         "building_quotas",
+        "waste_parameters",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 

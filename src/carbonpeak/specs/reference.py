@@ -299,7 +299,35 @@ class BuildingQuotaRow(_Row):
         return self
 
 
-TableKind = Literal["electricity", "heat", "fuels", "coal_coefficients", "regions", "building_quotas"]
+class WasteParameterRow(_ValuedRow):
+    """Schema of ``factors/waste_parameters.csv``: parameters of the waste emission methods
+    (:mod:`carbonpeak.core.waste.emissions`). An empty value (evidence X) makes the emission unknown."""
+
+    param_id: str = Field(pattern=_ID)
+    method: Literal["landfill_ch4_mass_balance", "incineration_fossil_co2"]
+    parameter: Literal[
+        "mcf",
+        "doc",
+        "doc_f",
+        "f",
+        "recovery_fraction",
+        "ox",
+        "gwp_ch4",
+        "carbon_content",
+        "fossil_carbon_fraction",
+        "combustion_efficiency",
+    ]
+    stream: Literal["", "recyclable", "wet", "dry", "hazardous"] = ""
+    unit: str = Field(min_length=1)
+
+    def to_record(self) -> WasteParameterRow:
+        """The waste app reads the stored rows: the validated row is the record."""
+        return self
+
+
+TableKind = Literal[
+    "electricity", "heat", "fuels", "coal_coefficients", "regions", "building_quotas", "waste_parameters"
+]
 
 ROW_SCHEMAS: dict[str, type[_Row]] = {
     "electricity": SecondaryEnergyFactorRow,
@@ -308,6 +336,7 @@ ROW_SCHEMAS: dict[str, type[_Row]] = {
     "coal_coefficients": CoalCoefficientRow,
     "regions": RegionRow,
     "building_quotas": BuildingQuotaRow,
+    "waste_parameters": WasteParameterRow,
 }
 """Row schema for each table kind."""
 
@@ -318,6 +347,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "coal_coefficients": ("factor_id",),
     "regions": ("code",),
     "building_quotas": ("quota_id",),
+    "waste_parameters": ("param_id",),
 }
 
 FACTOR_KINDS = ("electricity", "heat", "fuels", "coal_coefficients", "regions")

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.tracking",
     "carbonpeak.web.renewables",
     "carbonpeak.web.areas",
+    "carbonpeak.web.waste",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("tracking/", include("carbonpeak.web.tracking.urls")),
     path("renewables/", include("carbonpeak.web.renewables.urls")),
     path("areas/", include("carbonpeak.web.areas.urls")),
+    path("waste/", include("carbonpeak.web.waste.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

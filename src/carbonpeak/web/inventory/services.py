@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ from django.utils import timezone
 from carbonpeak.core.inventory import compute_inventory
 from carbonpeak.core.inventory.intensity import (
     IntensityTarget,
+    StatisticRecord,
     coal_rates,
     compute_intensities,
     first_deflator_year,
     plan_intensity_target,
 )
+from carbonpeak.core.inventory.model import ActivityRecord
 from carbonpeak.core.inventory.report import gpc_table, inventory_document
 from carbonpeak.io.inventory import read_activity_file
 from carbonpeak.io.tabular import RowError
@@ -54,9 +57,21 @@ def activity_dataset_import(
     read = read_activity_file(Path(filename), content)
     if not read.ok:
         return ImportResult(None, read.errors)
+    synthetic = synthetic or any(r.quality == "synthetic" for r in read.records)
+    return _dataset_store(name or filename, filename, read.records, read.statistics, imported_by, synthetic)
+
+
+def _dataset_store(
+    name: str,
+    filename: str,
+    records: Sequence[ActivityRecord],
+    statistics: Sequence[StatisticRecord],
+    imported_by: User | None,
+    synthetic: bool,
+) -> ImportResult:
     # Identity is the parsed content, not the bytes: Excel stamps a save time into every file.
     canonical = json.dumps(
-        [[asdict(r) for r in read.records], [asdict(s) for s in read.statistics]],
+        [[asdict(r) for r in records], [asdict(s) for s in statistics]],
         ensure_ascii=False,
         sort_keys=True,
     )
@@ -64,10 +79,9 @@ def activity_dataset_import(
     existing = ActivityDataset.objects.filter(sha256=sha).first()
     if existing is not None:
         return ImportResult(existing, [], created=False)
-    synthetic = synthetic or any(r.quality == "synthetic" for r in read.records)
     with transaction.atomic():
         dataset = ActivityDataset.objects.create(
-            name=name or filename,
+            name=name,
             source_file=filename,
             sha256=sha,
             synthetic=synthetic,
@@ -90,7 +104,7 @@ def activity_dataset_import(
                 quality=r.quality,
                 note=r.note,
             )
-            for r in read.records
+            for r in records
         )
         StatisticRow.objects.bulk_create(
             StatisticRow(
@@ -105,9 +119,30 @@ def activity_dataset_import(
                 quality=s.quality,
                 note=s.note,
             )
-            for s in read.statistics
+            for s in statistics
         )
     return ImportResult(dataset, [], created=True)
+
+
+def activity_dataset_derive(
+    *,
+    base: ActivityDataset,
+    sector: str,
+    records: Sequence[ActivityRecord],
+    name: str,
+    imported_by: User | None = None,
+    synthetic: bool = False,
+) -> ImportResult:
+    """A new data set: ``base``'s rows with the ``sector`` rows of every (area, year) that ``records``
+    cover replaced by ``records``, and ``base``'s statistics. A module that computes a sector's emissions
+    (e.g. the waste app) feeds them to the inventory this way; ``base`` is never changed, and the same
+    content gives back the same data set. The new rows are numbered after ``base``'s last row."""
+    old, statistics = dataset_records(dataset=base)
+    covered = {(r.area, r.year) for r in records}
+    kept = [r for r in old if not (r.sector == sector and (r.area, r.year) in covered)]
+    start = max((r.row for r in old), default=1) + 1
+    added = [replace(r, row=start + i) for i, r in enumerate(records)]
+    return _dataset_store(name, base.source_file, kept + added, statistics, imported_by, synthetic)
 
 
 def _compute(
