@@ -66,7 +66,10 @@ def parse_claimed(raw: str) -> str | None:
     return upper if upper in SCHEMES else None
 
 
-def _claim(values: dict[str, str], number: int, label: str, partner: str) -> ActivityClaim | RowError:
+def claim_from_values(
+    values: dict[str, str], number: int, label: str, partner: str
+) -> ActivityClaim | RowError:
+    """Validate one activity (a file row or an API item) into a claim, or the row's errors."""
     problems: list[tuple[str, str]] = []
     activity_id = values.get("activity_id", "").strip()
     if not activity_id:
@@ -166,7 +169,7 @@ def read_activity_file(path: Path, partner: str, content: bytes | None = None) -
         return result
     seen: dict[str, int] = {}
     for number, values in numbered:
-        parsed = _claim(values, number, label, partner)
+        parsed = claim_from_values(values, number, label, partner)
         if isinstance(parsed, RowError):
             if len(result.errors) < MAX_ERRORS:
                 result.errors.append(parsed)

@@ -33,5 +33,6 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("disclosure", _("Energy disclosure"), "buildings:disclosure", public=True),
     NavItem("renewables", _("PV and charging"), "renewables:overview"),
     NavItem("projection", _("Peak outlook"), "projection:index"),
+    NavItem("credits", _("Carbon credits"), "credits:public", public=True),
     NavItem("reference", _("Reference data"), "reference:index", public=True),
 )
