@@ -22,12 +22,7 @@ def _dump(value: Any) -> None:
 def _partner(code: str) -> Any:
     from carbonpeak.web.credits.models import Partner
 
-    partner = Partner.objects.filter(code=code).first()
-    if partner is None:
-        raise SystemExit(
-            fail(f"unknown partner '{code}' (create it with 'carbonpeak credits partner-create')")
-        )
-    return partner
+    return Partner.objects.filter(code=code).first()
 
 
 @requires_database
@@ -39,7 +34,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         return fail(f"{path}: no such file")
     reference_ensure()
-    outcome = activity_file_import(partner=_partner(args.partner), path=path)
+    partner = _partner(args.partner)
+    if partner is None:
+        return fail(f"unknown partner '{args.partner}' (create it with 'carbonpeak credits partner-create')")
+    outcome = activity_file_import(partner=partner, path=path)
     if outcome.errors:
         for error in outcome.errors[1:]:
             print(f"carbonpeak: error: {error}", file=sys.stderr)

@@ -170,17 +170,15 @@ def read_activity_file(path: Path, partner: str, content: bytes | None = None) -
     seen: dict[str, int] = {}
     for number, values in numbered:
         parsed = claim_from_values(values, number, label, partner)
+        raw_id = values.get("activity_id", "").strip()
+        first = seen.setdefault(raw_id, number) if raw_id else number
+        if first != number:
+            repeat = (("activity_id", f"'{raw_id}' repeats row {first}"),)
+            problems = repeat + (parsed.problems if isinstance(parsed, RowError) else ())
+            parsed = RowError(label, number, problems)
         if isinstance(parsed, RowError):
             if len(result.errors) < MAX_ERRORS:
                 result.errors.append(parsed)
-            else:
-                result.more_errors += 1
-            continue
-        first = seen.setdefault(parsed.activity_id, number)
-        if first != number:
-            error = RowError(label, number, (("activity_id", f"'{parsed.activity_id}' repeats row {first}"),))
-            if len(result.errors) < MAX_ERRORS:
-                result.errors.append(error)
             else:
                 result.more_errors += 1
             continue
