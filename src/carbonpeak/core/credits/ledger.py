@@ -83,8 +83,11 @@ def account_kind(account: str) -> AccountKind:
     if account == EXPIRED:
         return AccountKind.EXPIRED
     head, sep, tail = account.partition(":")
-    if sep and tail and head in (AccountKind.CITIZEN, AccountKind.PARTNER):
-        return AccountKind(head)
+    if sep and tail:
+        if head == "citizen":
+            return AccountKind.CITIZEN
+        if head == "partner":
+            return AccountKind.PARTNER
     raise LedgerError(f"'{account}' is not an account id (citizen:<id>, partner:<code>, pool, expired)")
 
 

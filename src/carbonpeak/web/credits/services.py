@@ -163,12 +163,20 @@ def _exclusion_matcher(partner: Partner) -> Any:
 # --- ledger storage -------------------------------------------------------------------------------------
 
 
-def _insert(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Bulk insert with one prepared statement (no per-row ORM saves)."""
+def _insert(
+    table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, skip_conflicts_on: str = ""
+) -> None:
+    """Bulk insert with one prepared statement (no per-row ORM saves).
+
+    ``skip_conflicts_on`` names a unique column whose clashing rows are left out (``ON CONFLICT DO
+    NOTHING``, on SQLite and PostgreSQL alike).
+    """
     # table and column names are this app's own constants, quoted; values go through parameters
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})"  # noqa: S608
+    if skip_conflicts_on:
+        sql += f" ON CONFLICT ({connection.ops.quote_name(skip_conflicts_on)}) DO NOTHING"
     batch: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
@@ -399,6 +407,19 @@ def _existing(partner: Partner, ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def _datetime_adapter() -> Any:
+    """How an aware datetime is passed to a raw insert (SQLite: Django's UTC text)."""
+    if connection.vendor != "sqlite":
+        return connection.ops.adapt_datetimefield_value
+    utc = ZoneInfo("UTC")
+
+    def to_text(moment: datetime) -> str:
+        # the form Django's SQLite backend stores (naive UTC, ISO with a space)
+        return moment.astimezone(utc).replace(tzinfo=None).isoformat(" ")
+
+    return to_text
+
+
 def _aware(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
@@ -429,7 +450,7 @@ def activities_import(
     assigned = set(PartnerMethodology.objects.filter(partner=partner).values_list("code", flat=True))
     excluded = _exclusion_matcher(partner)
     zone = ZoneInfo(settings.TIME_ZONE)
-    adapt_dt = connection.ops.adapt_datetimefield_value
+    adapt_dt = _datetime_adapter()
     with transaction.atomic():
         Partner.objects.select_for_update().filter(pk=partner.pk).values_list("id").first()
         existing = _existing(partner, [c.activity_id for c in claims])
@@ -437,6 +458,7 @@ def activities_import(
         batch = ImportBatch.objects.create(
             partner=partner, label=label[:200], received_at=now, synthetic=synthetic
         )
+        partner_pk, batch_pk = partner.pk, batch.pk
         activity_rows: list[tuple[Any, ...]] = []
         lines: list[IssueLine] = []
         accounts: set[str] = set()
@@ -466,7 +488,7 @@ def activities_import(
                 if decision.credit_gco2e > 0:
                     lines.append(
                         IssueLine(
-                            citizen_account(claim.account),
+                            f"citizen:{claim.account}",  # a pseudonym the reader validated
                             decision.credit_gco2e,
                             occurred.astimezone(zone).date(),
                             claim.methodology,
@@ -484,7 +506,7 @@ def activities_import(
             accounts.add(claim.account)
             activity_rows.append(
                 (
-                    partner.pk,
+                    partner_pk,
                     claim.activity_id,
                     claim.account,
                     claim.methodology,
@@ -498,16 +520,17 @@ def activities_import(
                     decision.refusal.value if decision.refusal else "",
                     decision.reason[:300],
                     decision.credit_gco2e,
-                    batch.pk,
+                    batch_pk,
                     synthetic,
                 )
             )
-        if accounts:
-            CitizenAccount.objects.bulk_create(
-                [CitizenAccount(pseudonym=a, created_at=now, synthetic=synthetic) for a in sorted(accounts)],
-                batch_size=5_000,
-                ignore_conflicts=True,
-            )
+        stamp = adapt_dt(now)
+        _insert(
+            CitizenAccount._meta.db_table,
+            ("pseudonym", "created_at", "synthetic"),
+            ((a, stamp, synthetic) for a in sorted(accounts)),
+            skip_conflicts_on="pseudonym",
+        )
         _insert(
             Activity._meta.db_table,
             (
