@@ -32,7 +32,7 @@ from pathlib import Path
 
 
 def write_file(path: Path, n: int) -> None:
-    rng = random.Random(19)  # noqa: S311 (synthetic data)
+    rng = random.Random(19)  # synthetic data
     kinds = (("metro_trip_pkm", 2.0, 25.0), ("bus_trip_pkm", 1.0, 12.0))
     with path.open("w", encoding="utf-8") as f:
         f.write("activity_id,account,methodology,quantity,unit,occurred_at\n")
@@ -74,7 +74,8 @@ def child(n: int) -> None:
     entries = LedgerEntry.objects.count()
     held = LedgerEntry.objects.filter(account__startswith="citizen:").aggregate(s=Sum("amount_gco2e"))["s"]
     print(
-        f"first import: {first.credited:,} credited ({first.credited_gco2e / 1e6:,.3f} tCO2e) in {elapsed:.1f} s"
+        f"first import: {first.credited:,} credited ({first.credited_gco2e / 1e6:,.3f} tCO2e)"
+        f" in {elapsed:.1f} s"
         f" = {n / elapsed:,.0f} activities/s (target >= 20,000/s); process CPU {cpu:.1f} s"
         f" = {n / cpu:,.0f} activities per CPU-second (load average {os.getloadavg()[0]:.1f})"
     )
