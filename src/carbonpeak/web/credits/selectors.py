@@ -71,9 +71,9 @@ def methodology_views() -> list[MethodologyView]:
     return result
 
 
-def partner_codes_for(methodology: str) -> list[str]:
-    """Partners a methodology is assigned to."""
-    return sorted(PartnerMethodology.objects.filter(code=methodology).values_list("partner__code", flat=True))
+def partner_names_for(methodology: str) -> list[str]:
+    """Names of the partners a methodology is assigned to."""
+    return sorted(PartnerMethodology.objects.filter(code=methodology).values_list("partner__name", flat=True))
 
 
 def lots(accounts: Iterable[str]) -> dict[str, dict[Lot, int]]:
@@ -255,10 +255,35 @@ def top_scenarios(limit: int = 10) -> list[ScenarioRow]:
     ]
 
 
-def refused_activities(*, limit: int = 500) -> list[Activity]:
-    """Refused and held activities with their reasons (newest first)."""
+def refused_activities(*, limit: int = 200) -> list[Activity]:
+    """Refused activities with their reasons (newest first)."""
     return list(
-        Activity.objects.filter(status__in=[Activity.REFUSED, Activity.HELD])
+        Activity.objects.filter(status=Activity.REFUSED)
         .select_related("partner")
         .order_by("-batch__received_at", "-id")[:limit]
     )
+
+
+def refused_count() -> int:
+    """Number of refused activities."""
+    return Activity.objects.filter(status=Activity.REFUSED).count()
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    """Activities held for a methodology's approval, by partner."""
+
+    partner: str
+    methodology: str
+    activities: int
+
+
+def held_summary() -> list[HeldRow]:
+    """Held activities counted by partner and methodology (credited when the office approves)."""
+    rows = (
+        Activity.objects.filter(status=Activity.HELD)
+        .values("partner__name", "methodology")
+        .annotate(n=Count("id"))
+        .order_by("methodology", "partner__name")
+    )
+    return [HeldRow(r["partner__name"], r["methodology"], int(r["n"])) for r in rows]

@@ -63,7 +63,7 @@ def methodologies(request: HttpRequest) -> HttpResponse:
     """Methodologies with their factors, sources, status and the office's approvals."""
     _office(request)
     views = selectors.methodology_views()
-    rows = [{"v": v, "partners": selectors.partner_codes_for(v.methodology.code)} for v in views]
+    rows = [{"v": v, "partners": selectors.partner_names_for(v.methodology.code)} for v in views]
     return render(
         request,
         "credits/methodologies.html",
@@ -132,11 +132,14 @@ def activities(request: HttpRequest) -> HttpResponse:
                     return redirect("credits:activities")
     titles = _titles()
     refused = [{"a": a, "m": titles.get(a.methodology)} for a in selectors.refused_activities()]
+    held = [{"row": h, "m": titles.get(h.methodology)} for h in selectors.held_summary()]
     return render(
         request,
         "credits/activities.html",
         {
             "refused": refused,
+            "refused_total": selectors.refused_count(),
+            "held": held,
             "batches": ImportBatch.objects.select_related("partner")[:20],
             "partners": partners,
             "errors": errors,
