@@ -54,7 +54,7 @@ def test_language_switch_to_english_and_back(client, office_admin, reference_loa
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Yangpu District carbon-peak implementation plan" in html
-    assert "6 tables loaded" in html
+    assert "7 tables loaded" in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "杨浦区碳达峰实施方案" in client.get("/").content.decode()
 
