@@ -43,7 +43,7 @@ def test_home_in_chinese_by_default_even_for_an_english_browser(client, office_a
     assert "杨浦区碳达峰实施方案" in html
     assert "参考数据" in html
     assert "规划中" in html
-    assert "已加载 6 张数据表" in html
+    assert "已加载 7 张数据表" in html
     assert response["Content-Language"] == "zh-hans"
 
 
