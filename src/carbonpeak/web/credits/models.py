@@ -172,7 +172,8 @@ class Activity(models.Model):
         (REFUSED, _("refused")),
         (REVERSED, _("credit reversed")),
     ]
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="activities")
+    # no index of its own: the unique (partner, activity_id) constraint leads with it
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="activities", db_index=False)
     activity_id = models.CharField(_("partner's activity id"), max_length=100)
     account = models.CharField(_("account"), max_length=64, db_index=True)
     methodology = models.CharField(_("methodology"), max_length=64)
@@ -237,7 +238,10 @@ class LedgerEntry(AppendOnlyModel):
     amount_gco2e = models.BigIntegerField(_("amount g CO2e"))
     vintage = models.DateField(_("vintage"))
     methodology = models.CharField(_("methodology"), max_length=64)
-    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # not indexed: read only to reverse one activity's credit and by whole-table reports
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         verbose_name = _("ledger entry")
