@@ -125,6 +125,7 @@ def test_api_tables(client, reference_loaded):
     assert {t["name"] for t in tables} == {
         "building_quotas",
         "waste_parameters",
+        "credit_methodologies",
         "regions",
         "electricity_emission_factors",
         "heat_emission_factors",

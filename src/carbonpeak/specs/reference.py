@@ -8,10 +8,12 @@ that an error names the row and field it is in.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from carbonpeak.core.credits.methodology import Methodology, ReferenceStatus
 from carbonpeak.core.errors import UnitError
 from carbonpeak.core.factors import (
     CoalBasis,
@@ -325,8 +327,84 @@ class WasteParameterRow(_ValuedRow):
         return self
 
 
+CREDIT_ACTIVITY_UNITS = ("pkm", "trip", "kWh", "kg", "item")
+"""Units a carbon-credit methodology may measure its activity in (passenger-km, trips, kWh, kg, items)."""
+
+
+class CreditMethodologyRow(_Row):
+    """Schema of ``credits/methodologies.csv``: citizens' carbon-credit (碳普惠) methodologies.
+
+    ER = (EF_baseline - EF_project) x activity, factors in kgCO2e per activity unit. Evidence X requires
+    both factors empty; ``published`` (usable without the office's approval) requires evidence V.
+    """
+
+    code: str = Field(pattern=_ID)
+    behaviour: str = Field(pattern=_ID)
+    title_zh: str = Field(min_length=1)
+    title_en: str = Field(min_length=1)
+    formula: Literal["baseline_minus_project"]
+    activity_unit: Literal["pkm", "trip", "kWh", "kg", "item"]
+    ef_baseline_kgco2e_per_unit: float | None = Field(default=None, ge=0, lt=1000)
+    ef_project_kgco2e_per_unit: float | None = Field(default=None, ge=0, lt=1000)
+    status: Literal["published", "unconfirmed"]
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    _blank = field_validator(
+        "ef_baseline_kgco2e_per_unit", "ef_project_kgco2e_per_unit", "valid_from", "valid_to", mode="before"
+    )(_blank_to_none)
+
+    @model_validator(mode="after")
+    def _factors_match_evidence(self) -> CreditMethodologyRow:
+        factors = (self.ef_baseline_kgco2e_per_unit, self.ef_project_kgco2e_per_unit)
+        if self.evidence is Evidence.NOT_FOUND and any(f is not None for f in factors):
+            raise ValueError(
+                "ef_baseline_kgco2e_per_unit: evidence X (not found) requires empty factors; "
+                "never invent a number"
+            )
+        if self.evidence is not Evidence.NOT_FOUND and any(f is None for f in factors):
+            raise ValueError(
+                "ef_baseline_kgco2e_per_unit: a factor is empty; an unknown factor must be tagged evidence X"
+            )
+        if self.status == "published" and self.evidence is not Evidence.VERIFIED:
+            raise ValueError("status: only evidence V factors may be 'published'; use 'unconfirmed'")
+        baseline, project = factors
+        if baseline is not None and project is not None and project > baseline:
+            raise ValueError("ef_project_kgco2e_per_unit: is above the baseline factor")
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_to: is before valid_from")
+        return self
+
+    def to_record(self) -> Methodology:
+        """Return the core record (its ``version`` is the table's, set by the reader)."""
+        return Methodology(
+            code=self.code,
+            version="",
+            behaviour=self.behaviour,
+            formula=self.formula,
+            activity_unit=self.activity_unit,
+            ef_baseline_kgco2e_per_unit=self.ef_baseline_kgco2e_per_unit,
+            ef_project_kgco2e_per_unit=self.ef_project_kgco2e_per_unit,
+            evidence=self.evidence,
+            reference_status=ReferenceStatus(self.status),
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+            source=self.source,
+            document_no=self.document_no,
+            title_zh=self.title_zh,
+            title_en=self.title_en,
+        )
+
+
 TableKind = Literal[
-    "electricity", "heat", "fuels", "coal_coefficients", "regions", "building_quotas", "waste_parameters"
+    "electricity",
+    "heat",
+    "fuels",
+    "coal_coefficients",
+    "regions",
+    "building_quotas",
+    "waste_parameters",
+    "credit_methodologies",
 ]
 
 ROW_SCHEMAS: dict[str, type[_Row]] = {
@@ -337,6 +415,7 @@ ROW_SCHEMAS: dict[str, type[_Row]] = {
     "regions": RegionRow,
     "building_quotas": BuildingQuotaRow,
     "waste_parameters": WasteParameterRow,
+    "credit_methodologies": CreditMethodologyRow,
 }
 """Row schema for each table kind."""
 
@@ -348,6 +427,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "regions": ("code",),
     "building_quotas": ("quota_id",),
     "waste_parameters": ("param_id",),
+    "credit_methodologies": ("code",),
 }
 
 FACTOR_KINDS = ("electricity", "heat", "fuels", "coal_coefficients", "regions")

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.renewables",
     "carbonpeak.web.areas",
     "carbonpeak.web.waste",
+    "carbonpeak.web.credits",
 ]
 
 MIDDLEWARE = [

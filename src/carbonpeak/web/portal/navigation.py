@@ -35,5 +35,6 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("renewables", _("PV and charging"), "renewables:overview"),
     NavItem("waste", _("Waste sorting"), "waste:streets"),
     NavItem("projection", _("Peak outlook"), "projection:index"),
+    NavItem("credits", _("Carbon credits"), "credits:public", public=True),
     NavItem("reference", _("Reference data"), "reference:index", public=True),
 )
