@@ -181,6 +181,11 @@ class PlanMeta(_Model):
         default=None, description="Plan text beside the file; every quote must appear in it verbatim"
     )
     synthetic: bool = Field(default=False, description="True for invented example plans")
+    crs: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]+:[0-9]+$",
+        description="Projected CRS of the district's map layers, in metres (e.g. EPSG:4549 for Shanghai)",
+    )
 
 
 class ResponsibleUnit(_Model):
@@ -234,6 +239,12 @@ class TargetRule(_Model):
     )
     threshold_unit: str = Field(default="", description="Unit of threshold, e.g. %")
     radius_m: float | None = Field(default=None, gt=0, description="A service radius [m] the rule uses")
+    access_m: float | None = Field(
+        default=None, ge=0, description="Longest off-network walk [m] at each end of a network-distance rule"
+    )
+    walk_speed_m_per_min: float | None = Field(
+        default=None, gt=0, description="Walking speed [m/min] turning a walk in minutes (threshold) into metres"
+    )
 
 
 class Target(_Model):
