@@ -28,6 +28,8 @@ def test_packaged_copy_is_valid(data_copy):
         "fuel_properties",
         "standard_coal_coefficients",
         "building_quotas",
+        "park_service_radii",
+        "sink_rates",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 
