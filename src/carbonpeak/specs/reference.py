@@ -312,7 +312,7 @@ class ParkServiceRadiusRow(_Row):
     @model_validator(mode="after")
     def _radius_matches_evidence(self) -> ParkServiceRadiusRow:
         if self.evidence is Evidence.NOT_FOUND and self.radius_m is not None:
-            raise ValueError("radius_m: evidence X (not found) requires an empty value; never invent a number")
+            raise ValueError("radius_m: evidence X (not found) requires an empty value")
         if self.evidence is not Evidence.NOT_FOUND and self.radius_m is None:
             raise ValueError("radius_m: is empty; an unknown radius must be tagged evidence X")
         if self.max_area_m2 is not None and self.max_area_m2 <= self.min_area_m2:

@@ -243,7 +243,7 @@ class TargetRule(_Model):
         default=None, ge=0, description="Longest off-network walk [m] at each end of a network-distance rule"
     )
     walk_speed_m_per_min: float | None = Field(
-        default=None, gt=0, description="Walking speed [m/min] turning a walk in minutes (threshold) into metres"
+        default=None, gt=0, description="Walking speed [m/min] turning a walk in minutes into metres"
     )
 
 
