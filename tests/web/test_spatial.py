@@ -38,7 +38,7 @@ def layers(db, tmp_path, capsys):
     assert main(["plan", "load", str(REFERENCE_PLAN)]) == 0
     files = {
         "parks": [
-            ("p1", box(X0 + 450, Y0 + 450, X0 + 550, Y0 + 550), {"opened": "2022-06-01", "name": "示例公园"})
+            ("p1", box(X0 + 450, Y0 + 450, X0 + 550, Y0 + 550), {"opened": "2022-06-01", "name": "示例公园", "vegetation": "urban_arbor"})
         ],
         "residential": [("r1", box(X0, Y0, X0 + 1000, Y0 + 1000), {"population": 10_000})],
         "subarea_boundary": [
@@ -123,6 +123,17 @@ def test_indicators_status_shows_the_computed_targets(layers, capsys):
         "riverside_south_vertical_greening_2025",
     ):
         assert rows[code]["latest_value"] is not None, code
+
+
+def test_the_sink_feeds_the_inventory_sink_row(layers, tmp_path, capsys):
+    activity = tmp_path / "sink.csv"
+    assert main(["green", "sink", "--year", "2024", "--activity-csv", str(activity), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    # 1 ha of urban arbor green space x 8.99 tCO2/(ha a) (FACTS.md section 5)
+    assert doc["removal_tco2_a"] == pytest.approx(8.99, rel=1e-4)
+    assert doc["projection_lever"]["sink_t_per_ha"] == pytest.approx(8.99)
+    assert main(["inventory", "compute", "--activity", str(activity), "--format", "json"]) == 0
+    assert "-8.99" in capsys.readouterr().out
 
 
 def test_a_bad_feature_rejects_the_whole_layer(layers, tmp_path, capsys):

@@ -187,6 +187,60 @@ def cmd_spatial_population(args: argparse.Namespace) -> int:
     return 0
 
 
+@requires_database
+def cmd_green_sink(args: argparse.Namespace) -> int:
+    """Annual sequestration of the stored parks by vegetation type, as the inventory's land-use sink row
+    (``--activity-csv``) and as the projection's sink lever parameters."""
+    import csv
+    from dataclasses import asdict
+    from datetime import date
+
+    from carbonpeak.core.projection.levers import GreenSpaceSink
+    from carbonpeak.core.spatial.green import sink_activity_record, sink_lever
+    from carbonpeak.io.inventory import ACTIVITY_OPTIONAL, ACTIVITY_REQUIRED
+    from carbonpeak.web.spatial.indicators import green_space_added
+    from carbonpeak.web.spatial.selectors import layer_synthetic, sink_estimate
+
+    year = args.year or date.today().year
+    result = sink_estimate(as_of=date(year, 12, 31))
+    if result is None:
+        return _fail(
+            "no park layer, or the plan names no CRS: import parks first ('carbonpeak spatial import')"
+        )
+    synthetic = layer_synthetic(LayerKind.PARKS)
+    source = "park layer x sink-rate table" + (" (SYNTHETIC)" if synthetic else "")
+    record = sink_activity_record(result, year=year, area=args.area, source=source)
+    if synthetic:
+        record = type(record)(**{**asdict(record), "quality": "synthetic"})
+    lever: dict[str, Any] | None = None
+    added = {v.year: v.value for v in green_space_added()}
+    try:
+        lever_model = sink_lever(GreenSpaceSink(), result, added_ha=added)
+        lever = {"sink_t_per_ha": lever_model.sink_t_per_ha, "added_ha": lever_model.added_ha}
+    except SpatialInputError:
+        lever = None
+    if args.activity_csv:
+        with open(args.activity_csv, "w", newline="", encoding="utf-8") as out:
+            writer = csv.DictWriter(out, fieldnames=[*ACTIVITY_REQUIRED, *ACTIVITY_OPTIONAL])
+            writer.writeheader()
+            writer.writerow({k: getattr(record, k) for k in (*ACTIVITY_REQUIRED, *ACTIVITY_OPTIONAL)})
+    doc = {**result.to_dict(), "year": year, "synthetic": synthetic, "projection_lever": lever}
+    if args.format == "json":
+        _dump(doc)
+        return 0
+    if synthetic:
+        print(SYNTHETIC_NOTE)
+    print(f"sink {result.removal_tco2_a:,.1f} tCO2/a on {result.rated_area_ha:,.2f} ha rated ({year})")
+    for line in result.lines:
+        rate = "-" if line.rate_tco2_per_ha_a is None else f"{line.rate_tco2_per_ha_a:g}"
+        print(f"  {line.vegetation or '(unknown)':<14} {line.area_ha:>10,.2f} ha  rate {rate}")
+    for flag in result.flags:
+        print(f"  note: {flag}")
+    if args.activity_csv:
+        print(f"inventory activity row written to {args.activity_csv}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add the ``spatial``, ``green`` and ``transit`` groups."""
     layers = [k.value for k in LayerKind]
@@ -226,6 +280,16 @@ def register(subparsers: Any) -> None:
     cov.add_argument("--crs", help="projected CRS in metres, e.g. EPSG:4549 (default: the plan's)")
     cov.add_argument("--format", choices=("json", "table"), default="table")
     cov.set_defaults(func=cmd_green_coverage)
+    sink = green_actions.add_parser(
+        "sink", help="green-space sink of the stored parks (inventory row, lever)"
+    )
+    sink.add_argument("--year", type=int, help="parks open at the end of this year (default: this year)")
+    sink.add_argument("--area", default="district", help="area code of the inventory row (default: district)")
+    sink.add_argument(
+        "--activity-csv", metavar="FILE", help="write the land-use sink row as an activity file"
+    )
+    sink.add_argument("--format", choices=("json", "table"), default="table")
+    sink.set_defaults(func=cmd_green_sink)
 
     transit = subparsers.add_parser("transit", help="bus coverage of rail stations from layer files")
     transit.set_defaults(func=group_help(transit))

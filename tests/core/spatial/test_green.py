@@ -119,3 +119,21 @@ def test_life_circle_share_over_the_network() -> None:
     assert result.coverage == pytest.approx(0.5)
     with pytest.raises(SpatialInputError, match="walk_speed"):
         life_circle_coverage(station, homes, paths=[], minutes=15, walk_speed_m_per_min=0, access_m=5)
+
+
+def test_sink_feeds_the_inventory_row_and_the_projection_lever() -> None:
+    from carbonpeak.core.projection.levers import GreenSpaceSink
+    from carbonpeak.core.spatial.green import sink_activity_record, sink_lever
+
+    rates = [SinkRate("urban_arbor", 8.99, "", "V"), SinkRate("wetland", 0.6, "", "V")]
+    result = green_space_sink({"urban_arbor": 10.0, "wetland": 10.0, "shrub": 5.0}, rates)
+    record = sink_activity_record(result, year=2024, area="district", source="park layer")
+    assert (record.sector, record.carrier, record.unit) == ("sinks", "co2e", "tCO2e")
+    assert record.quantity == pytest.approx(95.9)
+    assert "5.00 ha without a known rate" in record.note
+    lever = sink_lever(GreenSpaceSink(), result, added_ha={2021: 4.0, 2022: 2.25})
+    assert lever.sink_t_per_ha == pytest.approx(4.795)
+    assert lever.added_ha[2021] == 4.0
+    assert lever.added_ha[2025] == GreenSpaceSink().added_ha[2025]
+    with pytest.raises(SpatialInputError, match="no green area"):
+        sink_lever(GreenSpaceSink(), green_space_sink({"shrub": 1.0}, rates), added_ha={})

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from carbonpeak.core.inventory.model import ActivityRecord
+from carbonpeak.core.projection.levers import GreenSpaceSink
 from carbonpeak.core.spatial import SpatialInputError
 from carbonpeak.core.spatial.features import Park
 
@@ -239,3 +241,47 @@ def park_area_by_vegetation(parks: Sequence[Park], *, as_of: date | None = None)
             continue
         out[park.vegetation] = out.get(park.vegetation, 0.0) + park.area_m2 / 10_000
     return out
+
+
+def sink_activity_record(result: SinkResult, *, year: int, area: str, source: str) -> ActivityRecord:
+    """The sink as the inventory's land-use sink row (sector ``sinks``, carrier ``co2e``, a positive
+    removal in tCO2e), ready for an activity file; unrated area is named in the note.
+
+    References
+    ----------
+    .. [1] GPC v1.1, chapter 10 (AFOLU): removals reported as a separate land-use line.
+    """
+    note = f"{result.rated_area_ha:,.2f} ha rated"
+    if result.unrated_area_ha:
+        note += f"; {result.unrated_area_ha:,.2f} ha without a known rate not estimated"
+    return ActivityRecord(
+        year=year,
+        area=area,
+        sector="sinks",
+        carrier="co2e",
+        quantity=round(result.removal_tco2_a, 3),
+        unit="tCO2e",
+        subsector="green_space",
+        source=source,
+        quality="estimated",
+        note=note,
+    )
+
+
+def sink_lever(base: GreenSpaceSink, result: SinkResult, *, added_ha: Mapping[int, float]) -> GreenSpaceSink:
+    """The projection's green-space sink lever with the measured rate and the measured additions.
+
+    The area-weighted rate of the rated area replaces ``sink_t_per_ha``; ``added_ha`` (e.g. the
+    ``green_space_added`` values per year) replaces the lever's years it covers, later years keep the
+    plan's assumption.
+
+    Raises
+    ------
+    SpatialInputError
+        If no area has a known rate.
+    """
+    rate = result.rate_tco2_per_ha_a
+    if rate is None:
+        raise SpatialInputError("no green area has a known sink rate: the lever keeps its own rate")
+    merged = {**base.added_ha, **{int(y): float(v) for y, v in added_ha.items()}}
+    return replace(base, sink_t_per_ha=rate, added_ha=dict(sorted(merged.items())))
