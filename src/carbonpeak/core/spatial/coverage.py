@@ -228,22 +228,39 @@ def _summarise(
     radius_m: float | None,
     radii: RadiusTable | None,
     flags: list[str],
+    pieces: Sequence[BaseGeometry] | None = None,
 ) -> CoverageResult:
     _check_weight(weight)
     unique_ids([r.id for r in residential], "residential")
     geoms = np.array([r.geometry for r in residential], dtype=object)
     if exclude is not None and not exclude.is_empty and len(geoms):
-        geoms = shapely.difference(geoms, exclude)
+        shapely.prepare(exclude)
+        hit = shapely.intersects(exclude, geoms)
+        if hit.any():
+            geoms[hit] = shapely.difference(geoms[hit], exclude)
     areas = shapely.area(geoms) if len(geoms) else np.zeros(0)
     covered = np.zeros(len(geoms))
+    hole_parts: list[BaseGeometry] = []
     if len(geoms) and not service.is_empty:
         shapely.prepare(service)
         inside = shapely.contains_properly(service, geoms)
         touching = shapely.intersects(service, geoms)
         covered[inside] = areas[inside]
-        partial = touching & ~inside
-        if partial.any():
-            covered[partial] = shapely.area(shapely.intersection(geoms[partial], service))
+        hole_parts += [g for g in geoms[~touching] if not g.is_empty]
+        partial = np.flatnonzero(touching & ~inside)
+        # clip each partial polygon against the few service pieces it meets, not the whole union
+        local_pieces = list(pieces) if pieces else list(shapely.get_parts(service))
+        tree = STRtree(local_pieces)
+        src, hits = tree.query(geoms[partial], predicate="intersects") if len(partial) else ([], [])
+        by_polygon: dict[int, list[int]] = {}
+        for k, j in zip(src, hits, strict=True):
+            by_polygon.setdefault(int(k), []).append(int(j))
+        for k, i in enumerate(partial):
+            local = shapely.union_all([local_pieces[j] for j in by_polygon.get(k, [])])
+            covered[i] = shapely.intersection(geoms[i], local).area
+            hole_parts.append(shapely.difference(geoms[i], local))
+    elif len(geoms):
+        hole_parts += [g for g in geoms if not g.is_empty]
     covered = np.minimum(covered, areas)
     missing = [r.id for r in residential if r.population is None]
     if weight == "population" and missing and not allow_missing_population:
@@ -277,9 +294,13 @@ def _summarise(
         )
     if without:
         flags.append(f"{len(without)} park(s) below the smallest band of the radius table serve no radius")
-    holes = (
-        shapely.union_all(shapely.difference(geoms, service)) if len(geoms) else shapely.GeometryCollection()
-    )
+    polygons_only = [
+        part
+        for g in hole_parts
+        for part in shapely.get_parts(g)
+        if part.geom_type == "Polygon" and part.area > 0
+    ]
+    holes = shapely.GeometryCollection(polygons_only)
     return CoverageResult(
         method=method,
         weight=weight,
@@ -346,11 +367,8 @@ def euclidean_boundary(
     """
     served, values, without = _radii(parks, radius_m, radii)
     geoms = np.array([p.geometry for p in served], dtype=object)
-    service = (
-        shapely.union_all(shapely.buffer(geoms, np.array(values), quad_segs=quad_segs))
-        if len(geoms)
-        else shapely.GeometryCollection()
-    )
+    buffers = list(shapely.buffer(geoms, np.array(values), quad_segs=quad_segs)) if len(geoms) else []
+    service = shapely.union_all(buffers) if buffers else shapely.GeometryCollection()
     return _summarise(
         "euclidean_boundary",
         weight,
@@ -362,6 +380,7 @@ def euclidean_boundary(
         radius_m=radius_m,
         radii=radii,
         flags=[],
+        pieces=buffers,
     )
 
 
@@ -385,11 +404,8 @@ def euclidean_centroid(
     """
     served, values, without = _radii(parks, radius_m, radii)
     centroids = shapely.centroid(np.array([p.geometry for p in served], dtype=object))
-    service = (
-        shapely.union_all(shapely.buffer(centroids, np.array(values), quad_segs=quad_segs))
-        if len(served)
-        else shapely.GeometryCollection()
-    )
+    buffers = list(shapely.buffer(centroids, np.array(values), quad_segs=quad_segs)) if len(served) else []
+    service = shapely.union_all(buffers) if buffers else shapely.GeometryCollection()
     return _summarise(
         "euclidean_centroid",
         weight,
@@ -401,6 +417,7 @@ def euclidean_centroid(
         radius_m=radius_m,
         radii=radii,
         flags=[],
+        pieces=buffers,
     )
 
 
