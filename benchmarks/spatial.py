@@ -69,7 +69,8 @@ def main() -> None:
         print(
             f"coverage by {weight:<10} {args.residential} residential x {args.parks} parks: "
             f"best {min(times):.3f} s, median {statistics.median(times):.3f} s "
-            f"(target < 2 s) -> coverage {result.coverage:.4f}, {len(result.uncovered)} polygons not fully covered"
+            f"(target < 2 s) -> coverage {result.coverage:.4f}, "
+            f"{len(result.uncovered)} polygons not fully covered"
         )
 
 

@@ -38,7 +38,11 @@ def layers(db, tmp_path, capsys):
     assert main(["plan", "load", str(REFERENCE_PLAN)]) == 0
     files = {
         "parks": [
-            ("p1", box(X0 + 450, Y0 + 450, X0 + 550, Y0 + 550), {"opened": "2022-06-01", "name": "示例公园", "vegetation": "urban_arbor"})
+            (
+                "p1",
+                box(X0 + 450, Y0 + 450, X0 + 550, Y0 + 550),
+                {"opened": "2022-06-01", "name": "示例公园", "vegetation": "urban_arbor"},
+            )
         ],
         "residential": [("r1", box(X0, Y0, X0 + 1000, Y0 + 1000), {"population": 10_000})],
         "subarea_boundary": [
