@@ -39,6 +39,8 @@ def login(page, server):
 
 def click_station(page, name: str) -> None:
     """Click the station called ``name`` on the map canvas (its pixel from ECharts' own projection)."""
+    page.locator("#spatial-map").scroll_into_view_if_needed()
+    page.wait_for_timeout(1_200)  # let the symbols' entry animation finish
     box = page.locator("#spatial-map").bounding_box()
     assert box is not None
     x, y = page.evaluate(

@@ -12,27 +12,33 @@ document.addEventListener("DOMContentLoaded", function () {
   var outline = data.outline.features.length ? data.outline : null;
   if (!outline) { chart.dataset.rendered = "0"; return; }
 
-  function rings(geometry) {
+  function polys(geometry) {
+    // each polygon as [outer ring, inner rings...]
     if (!geometry) { return []; }
-    if (geometry.type === "Polygon") { return [geometry.coordinates[0]]; }
-    if (geometry.type === "MultiPolygon") { return geometry.coordinates.map(function (p) { return p[0]; }); }
+    if (geometry.type === "Polygon") { return [geometry.coordinates]; }
+    if (geometry.type === "MultiPolygon") { return geometry.coordinates; }
     if (geometry.type === "GeometryCollection") {
-      return geometry.geometries.reduce(function (a, g) { return a.concat(rings(g)); }, []);
+      return geometry.geometries.reduce(function (a, g) { return a.concat(polys(g)); }, []);
     }
     return [];
   }
-  function polygons(name, fc, fill, stroke, z) {
+  function polygons(name, fc, fill, stroke, z, innerFill) {
     var items = [];
     fc.features.forEach(function (f) {
-      rings(f.geometry).forEach(function (r) { items.push({ name: f.properties.name || f.properties.id || "", ring: r }); });
+      polys(f.geometry).forEach(function (p) { items.push({ name: f.properties.name || f.properties.id || "", rings: p }); });
     });
     return {
-      type: "custom", name: name, coordinateSystem: "geo", z: z,
+      type: "custom", name: name, coordinateSystem: "geo", z: z, itemStyle: { color: fill === "rgba(0,0,0,0)" ? stroke : fill },
       data: items.map(function (it, i) { return { value: i, name: it.name }; }),
       renderItem: function (params, api) {
-        var ring = items[params.dataIndex].ring;
-        return { type: "polygon", shape: { points: ring.map(function (c) { return api.coord(c); }) },
-          style: { fill: fill, stroke: stroke, lineWidth: 1 } };
+        var rs = items[params.dataIndex].rings;
+        var shape = function (ring, colour) {
+          return { type: "polygon", shape: { points: ring.map(function (c) { return api.coord(c); }) },
+            style: { fill: colour, stroke: stroke, lineWidth: 1 } };
+        };
+        var children = [shape(rs[0], fill)];
+        if (innerFill) { rs.slice(1).forEach(function (r) { children.push(shape(r, innerFill)); }); }
+        return { type: "group", children: children };
       }
     };
   }
@@ -43,7 +49,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var parts = g.type === "LineString" ? [g.coordinates] : g.type === "MultiLineString" ? g.coordinates : [];
       parts.forEach(function (c) { out.push({ name: f.properties.name || f.properties.id, coords: c }); });
     });
-    return { type: "lines", name: name, coordinateSystem: "geo", polyline: true, z: z,
+    return { type: "lines", name: name, coordinateSystem: "geo", polyline: true, z: z, itemStyle: { color: colour },
       lineStyle: { color: colour, width: width, opacity: 0.9 }, data: out };
   }
   function points(fc) {
@@ -51,6 +57,7 @@ document.addEventListener("DOMContentLoaded", function () {
       var g = f.geometry;
       var c = g.type === "Point" ? g.coordinates : g.coordinates[0];
       if (g.type === "Polygon") { c = g.coordinates[0][0]; }
+      if (g.type === "MultiPolygon") { c = g.coordinates[0][0][0]; }
       return { name: f.properties.name || f.properties.id, id: f.properties.id, value: c };
     });
   }
@@ -59,12 +66,13 @@ document.addEventListener("DOMContentLoaded", function () {
   var stations = points(layers.rail_stations).map(function (p) {
     var s = byStation[p.id];
     p.itemStyle = { color: s && !s.served ? "#c62828" : "#6a1b9a" };
+    p.name = p.name || p.id;
     return p;
   });
   var series = [
     polygons(L.boundary, layers.subarea_boundary, "rgba(0,0,0,0)", "#455a64", 1),
     polygons(L.residential, layers.residential, "#ffe0b2", "#e0a060", 2),
-    polygons(L.holes, data.holes, "rgba(198,40,40,0.45)", "#c62828", 3),
+    polygons(L.holes, data.holes, "rgba(198,40,40,0.45)", "#c62828", 3, "#ffe0b2"),
     polygons(L.parks, layers.parks, "#81c784", "#2e7d32", 4),
     lines(L.paths, layers.paths, "#b0bec5", 1, 5),
     lines(L.greenways, layers.greenways, "#1b5e20", 3, 6),
@@ -73,7 +81,7 @@ document.addEventListener("DOMContentLoaded", function () {
     { type: "scatter", name: L.stops, coordinateSystem: "geo", z: 8, symbolSize: 5,
       itemStyle: { color: "#1565c0" }, data: points(layers.bus_stops) },
     { type: "scatter", name: L.stations, coordinateSystem: "geo", z: 9, symbol: "rect", symbolSize: 12,
-      data: stations }
+      itemStyle: { color: "#6a1b9a" }, data: stations }
   ];
   window.echarts.registerMap("spatial-district", outline);
   var map = window.echarts.init(chart);
