@@ -69,7 +69,9 @@ def demo_layers(*, seed: int) -> dict[LayerKind, list[RawFeature]]:
     taken = {(c, r) for c, r, *_ in park_specs}
     for k, (c, r) in enumerate((c, r) for r in (3, 5, 7, 9, 11, 13, 15) for c in (0, 2, 4, 6, 8, 10)):
         if (c, r) not in taken and (c, r + 1) not in taken:
-            park_specs.append((c, r, 110, date(1990 + k % 30, 4, 1), "urban_arbor" if k % 3 else "lawn_mixed"))
+            park_specs.append(
+                (c, r, 110, date(1990 + k % 30, 4, 1), "urban_arbor" if k % 3 else "lawn_mixed")
+            )
     park_cells = {(c, r) for c, r, *_ in park_specs}
     parks = [
         _f(

@@ -57,11 +57,18 @@ def park_service_radius_coverage() -> list[ComputedValue]:
     targets = current_targets("park_service_radius_coverage")
     cap = next((t.rule.radius_m for t in targets if t.rule and t.rule.radius_m), None)
     synthetic = selectors.layer_synthetic(LayerKind.PARKS, LayerKind.RESIDENTIAL)
-    out = []
+    out: list[ComputedValue] = []
+    proj = selectors.projector()
+    if proj is None:
+        return out
+    layers = (
+        selectors.core_features(LayerKind.PARKS, proj),
+        selectors.core_features(LayerKind.RESIDENTIAL, proj),
+    )
     start = selectors.plan_start_year()
     last = selectors.latest_opening_year(LayerKind.PARKS) or start
     for year in _years(start, last):
-        result = selectors.park_coverage(as_of=date(year, 12, 31), cap_m=cap)
+        result = selectors.park_coverage(as_of=date(year, 12, 31), cap_m=cap, layers=layers)
         if result is None or result.coverage is None:
             continue
         source = (

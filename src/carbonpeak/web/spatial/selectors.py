@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +95,9 @@ def layer_counts() -> list[dict[str, Any]]:
     ]
 
 
+@lru_cache(maxsize=1)
 def radius_table() -> RadiusTable:
-    """The packaged park service radius table."""
+    """The packaged park service radius table (read once per process)."""
     return read_radius_table(_data_dir())
 
 
@@ -114,13 +116,20 @@ def capped_radius_table(cap_m: float | None) -> RadiusTable:
     return RadiusTable(f"{table.version} (at most {cap_m:g} m)", bands)
 
 
-def park_coverage(*, as_of: date | None = None, cap_m: float | None = None) -> CoverageResult | None:
-    """Park service coverage (euclidean_boundary, by area, radius table) of the stored layers."""
-    proj = projector()
-    if proj is None:
-        return None
-    parks: list[Park] = core_features(LayerKind.PARKS, proj)
-    residential: list[Residential] = core_features(LayerKind.RESIDENTIAL, proj)
+def park_coverage(
+    *,
+    as_of: date | None = None,
+    cap_m: float | None = None,
+    layers: tuple[list[Park], list[Residential]] | None = None,
+) -> CoverageResult | None:
+    """Park service coverage (euclidean_boundary, by area, radius table) of the stored layers (or of
+    ``layers``, already loaded)."""
+    if layers is None:
+        proj = projector()
+        if proj is None:
+            return None
+        layers = (core_features(LayerKind.PARKS, proj), core_features(LayerKind.RESIDENTIAL, proj))
+    parks, residential = layers
     if not parks or not residential:
         return None
     if as_of is not None:
