@@ -122,3 +122,36 @@ def test_transit_coverage_49_and_51_m(tmp_path: Path, capsys: pytest.CaptureFixt
     assert doc["stations"][1]["distance_m"] == pytest.approx(51, abs=0.01)
     assert main(["transit", "coverage", "--stations", stations, "--stops", stops, "--crs", CRS]) == 0
     assert "NOT served" in capsys.readouterr().out
+
+
+def test_green_life_circle_over_a_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from shapely.geometry import LineString
+
+    stations = _write(tmp_path / "st.geojson", [("st", Point(X0, Y0), {})])
+    homes = _write(
+        tmp_path / "h.geojson",
+        [
+            ("h1", box(X0 + 100, Y0 - 5, X0 + 300, Y0 + 5), {}),
+            ("h2", box(X0 + 1500, Y0 - 5, X0 + 1700, Y0 + 5), {}),
+        ],
+    )
+    paths = _write(tmp_path / "p.geojson", [("p", LineString([(X0, Y0), (X0 + 2000, Y0)]), {})])
+    args = ["green", "life-circle", "--stations", stations, "--residential", homes, "--paths", paths]
+    args += [
+        "--minutes",
+        "15",
+        "--walk-speed-m-per-min",
+        "60",
+        "--access-m",
+        "5",
+        "--crs",
+        CRS,
+        "--format",
+        "json",
+    ]
+    assert main(args) == 0
+    doc = json.loads(capsys.readouterr().out)
+    # 900 m on foot reaches h1 (100-300 m) and not h2 (1,500-1,700 m)
+    assert doc["coverage"] == pytest.approx(0.5, abs=1e-3)
+    assert doc["walk_m"] == 900
+    assert [u["id"] for u in doc["uncovered"]] == ["h2"]

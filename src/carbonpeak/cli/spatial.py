@@ -143,6 +143,49 @@ def cmd_transit_coverage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_green_life_circle(args: argparse.Namespace) -> int:
+    """Share of residential land within a walk of metro stations over a path network, from files."""
+    from carbonpeak.core.spatial.life_circle import life_circle_coverage
+
+    try:
+        projector = Projector(_crs(args))
+        files = (
+            _read(args.stations, LayerKind.RAIL_STATIONS),
+            _read(args.residential, LayerKind.RESIDENTIAL),
+            _read(args.paths, LayerKind.PATHS),
+        )
+        result = life_circle_coverage(
+            layer_features(LayerKind.RAIL_STATIONS, files[0].features, projector),
+            layer_features(LayerKind.RESIDENTIAL, files[1].features, projector),
+            paths=layer_features(LayerKind.PATHS, files[2].features, projector),
+            minutes=args.minutes,
+            walk_speed_m_per_min=args.walk_speed_m_per_min,
+            access_m=args.access_m,
+            weight=args.weight,
+        )
+    except SpatialInputError as exc:
+        return _fail(str(exc))
+    doc = {
+        "coverage": result.coverage,
+        "covered_area_m2": round(result.covered_area_m2, 2),
+        "residential_area_m2": round(result.residential_area_m2, 2),
+        "walk_m": result.radius_m,
+        "uncovered": [
+            {"id": p.id, "uncovered_area_m2": round(p.uncovered_area_m2, 2)} for p in result.uncovered
+        ],
+        "crs": projector.crs,
+        "synthetic": _synthetic(*files),
+    }
+    if args.format == "json":
+        _dump(doc)
+        return 0
+    if doc["synthetic"]:
+        print(SYNTHETIC_NOTE)
+    share = "-" if result.coverage is None else f"{100 * result.coverage:.2f} %"
+    print(f"life circle {share} of residential land within {result.radius_m:,.0f} m on foot of a station")
+    return 0
+
+
 @requires_database
 def cmd_spatial_import(args: argparse.Namespace) -> int:
     """Import a layer file into the database (replaces the layer)."""
@@ -280,6 +323,17 @@ def register(subparsers: Any) -> None:
     cov.add_argument("--crs", help="projected CRS in metres, e.g. EPSG:4549 (default: the plan's)")
     cov.add_argument("--format", choices=("json", "table"), default="table")
     cov.set_defaults(func=cmd_green_coverage)
+    life = green_actions.add_parser("life-circle", help="residential land within a walk of metro stations")
+    life.add_argument("--stations", required=True, metavar="FILE")
+    life.add_argument("--residential", required=True, metavar="FILE")
+    life.add_argument("--paths", required=True, metavar="FILE", help="walking path network")
+    life.add_argument("--minutes", type=float, required=True, help="walk [min], e.g. the plan's 15")
+    life.add_argument("--walk-speed-m-per-min", type=float, required=True, help="walking speed [m/min]")
+    life.add_argument("--access-m", type=float, required=True, help="longest off-network walk [m]")
+    life.add_argument("--weight", choices=WEIGHTS, default="area")
+    life.add_argument("--crs", help="projected CRS in metres (default: the plan's)")
+    life.add_argument("--format", choices=("json", "table"), default="table")
+    life.set_defaults(func=cmd_green_life_circle)
     sink = green_actions.add_parser(
         "sink", help="green-space sink of the stored parks (inventory row, lever)"
     )
