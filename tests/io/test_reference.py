@@ -29,6 +29,8 @@ def test_packaged_copy_is_valid(data_copy):
         "standard_coal_coefficients",
         "building_quotas",
         "waste_parameters",
+        "park_service_radii",
+        "sink_rates",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 

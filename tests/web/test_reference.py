@@ -131,6 +131,8 @@ def test_api_tables(client, reference_loaded):
         "heat_emission_factors",
         "fuel_properties",
         "standard_coal_coefficients",
+        "park_service_radii",
+        "sink_rates",
     }
     detail = client.get("/api/reference/tables/heat_emission_factors").json()
     assert detail["version"] == "2026-11-25"

@@ -396,6 +396,64 @@ class CreditMethodologyRow(_Row):
         )
 
 
+class ParkServiceRadiusRow(_Row):
+    """Schema of ``spatial/park_service_radii.csv``: service radius by park size (GB/T 50563)."""
+
+    band_id: str = Field(pattern=_ID)
+    min_area_m2: float = Field(ge=0)
+    max_area_m2: float | None = Field(default=None, gt=0)
+    radius_m: float | None = Field(default=None, gt=0)
+
+    _blank = field_validator("max_area_m2", "radius_m", mode="before")(_blank_to_none)
+
+    @model_validator(mode="after")
+    def _radius_matches_evidence(self) -> ParkServiceRadiusRow:
+        if self.evidence is Evidence.NOT_FOUND and self.radius_m is not None:
+            raise ValueError("radius_m: evidence X (not found) requires an empty value")
+        if self.evidence is not Evidence.NOT_FOUND and self.radius_m is None:
+            raise ValueError("radius_m: is empty; an unknown radius must be tagged evidence X")
+        if self.max_area_m2 is not None and self.max_area_m2 <= self.min_area_m2:
+            raise ValueError("max_area_m2: must be above min_area_m2")
+        return self
+
+    def to_record(self) -> ParkServiceRadiusRow:
+        """The validated row is the record (the web layer builds the core radius table from it)."""
+        return self
+
+
+class SinkRateRow(_Row):
+    """Schema of ``spatial/sink_rates.csv``: annual sequestration per hectare by vegetation type."""
+
+    vegetation: str = Field(pattern=_ID)
+    name_zh: str = Field(min_length=1)
+    value: float | None = None
+    unit: str
+    region: str = ""
+
+    _blank = field_validator("value", mode="before")(_blank_to_none)
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, value: str) -> str:
+        if value != "tCO2/ha/a":
+            raise ValueError(f"'{value}' must be tCO2/ha/a")
+        return value
+
+    @model_validator(mode="after")
+    def _value_matches_evidence(self) -> SinkRateRow:
+        if self.evidence is Evidence.NOT_FOUND and self.value is not None:
+            raise ValueError("value: evidence X (not found) requires an empty value; never invent a number")
+        if self.evidence is not Evidence.NOT_FOUND and self.value is None:
+            raise ValueError("value: is empty; an unknown rate must be tagged evidence X")
+        if self.value is not None and self.value <= 0:
+            raise ValueError("value: must be positive")
+        return self
+
+    def to_record(self) -> SinkRateRow:
+        """The validated row is the record (the web layer builds core sink rates from it)."""
+        return self
+
+
 TableKind = Literal[
     "electricity",
     "heat",
@@ -405,6 +463,8 @@ TableKind = Literal[
     "building_quotas",
     "waste_parameters",
     "credit_methodologies",
+    "park_service_radii",
+    "sink_rates",
 ]
 
 ROW_SCHEMAS: dict[str, type[_Row]] = {
@@ -416,6 +476,8 @@ ROW_SCHEMAS: dict[str, type[_Row]] = {
     "building_quotas": BuildingQuotaRow,
     "waste_parameters": WasteParameterRow,
     "credit_methodologies": CreditMethodologyRow,
+    "park_service_radii": ParkServiceRadiusRow,
+    "sink_rates": SinkRateRow,
 }
 """Row schema for each table kind."""
 
@@ -428,6 +490,8 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "building_quotas": ("quota_id",),
     "waste_parameters": ("param_id",),
     "credit_methodologies": ("code",),
+    "park_service_radii": ("band_id",),
+    "sink_rates": ("vegetation",),
 }
 
 FACTOR_KINDS = ("electricity", "heat", "fuels", "coal_coefficients", "regions")

@@ -181,6 +181,11 @@ class PlanMeta(_Model):
         default=None, description="Plan text beside the file; every quote must appear in it verbatim"
     )
     synthetic: bool = Field(default=False, description="True for invented example plans")
+    crs: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z]+:[0-9]+$",
+        description="Projected CRS of the district's map layers, in metres (e.g. EPSG:4549 for Shanghai)",
+    )
 
 
 class ResponsibleUnit(_Model):
@@ -238,6 +243,12 @@ class TargetRule(_Model):
         default="",
         pattern=r"^([a-z0-9_]+)?$",
         description="A platform rule this (usually qualitative) target parameterises, e.g. energy_audit_duty",
+    )
+    access_m: float | None = Field(
+        default=None, ge=0, description="Longest off-network walk [m] at each end of a network-distance rule"
+    )
+    walk_speed_m_per_min: float | None = Field(
+        default=None, gt=0, description="Walking speed [m/min] turning a walk in minutes into metres"
     )
 
 

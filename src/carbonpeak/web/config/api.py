@@ -12,6 +12,7 @@ from carbonpeak.web.portal.api import router as portal_router
 from carbonpeak.web.projection.api import router as projection_router
 from carbonpeak.web.reference.api import router as reference_router
 from carbonpeak.web.renewables.api import router as renewables_router
+from carbonpeak.web.spatial.api import router as spatial_router
 from carbonpeak.web.tracking.api import router as tracking_router
 from carbonpeak.web.waste.api import router as waste_router
 
@@ -34,3 +35,4 @@ api.add_router("/renewables", renewables_router)
 api.add_router("/areas", areas_router)
 api.add_router("/waste", waste_router)
 api.add_router("/credits", credits_router)
+api.add_router("/spatial", spatial_router)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.areas",
     "carbonpeak.web.waste",
     "carbonpeak.web.credits",
+    "carbonpeak.web.spatial",
 ]
 
 MIDDLEWARE = [
