@@ -28,6 +28,9 @@ def test_packaged_copy_is_valid(data_copy):
         "fuel_properties",
         "standard_coal_coefficients",
         "building_quotas",
+        "dr_baseline_rules",
+        "dr_settlement_rules",
+        "tou_tariffs",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 

@@ -22,12 +22,12 @@ def bump(data_dir, table, version):
 
 
 def test_load_is_idempotent(reference_loaded):
-    assert len(reference_loaded.created) == 6
+    assert len(reference_loaded.created) == 9
     rows = ReferenceRow.objects.count()
-    assert rows == sum(v.row_count for v in ReferenceTableVersion.objects.all()) == 63
+    assert rows == sum(v.row_count for v in ReferenceTableVersion.objects.all()) == 80
     again = reference_data_load(reference=read_reference_data(reference_loaded_dir()))
     assert again.created == []
-    assert len(again.unchanged) == 6
+    assert len(again.unchanged) == 9
     assert ReferenceRow.objects.count() == rows
 
 
@@ -101,10 +101,11 @@ def test_home_chart_compares_series_in_one_unit(reference_loaded):
 
 def test_summary_counts_evidence(reference_loaded):
     summary = selectors.library_summary()
-    assert summary.row_count == 63
+    assert summary.row_count == 80
     # Counted by hand from the CSVs: regions 1 V + 2 R; electricity 13 V, 4 S, 2 R, 1 X; heat 2 V;
-    # fuels 7 S + 2 R; coal coefficients 11 V + 6 X; building quotas 6 S, 4 R, 2 X.
-    assert summary.evidence_counts == {"V": 27, "S": 17, "R": 10, "X": 9}
+    # fuels 7 S + 2 R; coal coefficients 11 V + 6 X; building quotas 6 S, 4 R, 2 X;
+    # DR baseline rules 3 V, 2 S, 3 R, 1 X; DR settlement rules 1 X; TOU tariff periods 7 R.
+    assert summary.evidence_counts == {"V": 30, "S": 19, "R": 20, "X": 11}
 
 
 def test_openapi_schema(client):
@@ -124,6 +125,9 @@ def test_api_tables(client, reference_loaded):
     tables = client.get("/api/reference/tables").json()
     assert {t["name"] for t in tables} == {
         "building_quotas",
+        "dr_baseline_rules",
+        "dr_settlement_rules",
+        "tou_tariffs",
         "regions",
         "electricity_emission_factors",
         "heat_emission_factors",

@@ -24,6 +24,7 @@ from carbonpeak.core.factors import (
 )
 from carbonpeak.core.flags import Evidence
 from carbonpeak.core.units import dimension_name, parse_unit
+from carbonpeak.specs.flex import DrBaselineRuleRow, DrSettlementRuleRow, TouTariffRow
 
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -299,15 +300,28 @@ class BuildingQuotaRow(_Row):
         return self
 
 
-TableKind = Literal["electricity", "heat", "fuels", "coal_coefficients", "regions", "building_quotas"]
+TableKind = Literal[
+    "electricity",
+    "heat",
+    "fuels",
+    "coal_coefficients",
+    "regions",
+    "building_quotas",
+    "dr_baseline_rules",  # flex (issue 21)
+    "dr_settlement_rules",
+    "tou_tariffs",
+]
 
-ROW_SCHEMAS: dict[str, type[_Row]] = {
+ROW_SCHEMAS: dict[str, type[BaseModel]] = {
     "electricity": SecondaryEnergyFactorRow,
     "heat": SecondaryEnergyFactorRow,
     "fuels": FuelPropertiesRow,
     "coal_coefficients": CoalCoefficientRow,
     "regions": RegionRow,
     "building_quotas": BuildingQuotaRow,
+    "dr_baseline_rules": DrBaselineRuleRow,  # flex (issue 21)
+    "dr_settlement_rules": DrSettlementRuleRow,
+    "tou_tariffs": TouTariffRow,
 }
 """Row schema for each table kind."""
 
@@ -318,6 +332,9 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "coal_coefficients": ("factor_id",),
     "regions": ("code",),
     "building_quotas": ("quota_id",),
+    "dr_baseline_rules": ("rule_id",),  # flex (issue 21)
+    "dr_settlement_rules": ("rule_id",),
+    "tou_tariffs": ("period_id",),
 }
 
 FACTOR_KINDS = ("electricity", "heat", "fuels", "coal_coefficients", "regions")
