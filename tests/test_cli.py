@@ -120,7 +120,7 @@ def test_demo_builds_the_reference_district_in_a_wal_sqlite_file(tmp_path):
     assert password in second.stdout
     with sqlite3.connect(tmp_path / "carbonpeak.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("SELECT count(*) FROM reference_referencerow").fetchone()[0] == 63
+        assert db.execute("SELECT count(*) FROM reference_referencerow").fetchone()[0] == 80
 
 
 def test_bad_environment_is_one_line(tmp_path):
