@@ -9,10 +9,13 @@ error otherwise. It is never read as zero.
 from __future__ import annotations
 
 import csv
+import io
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,6 +25,7 @@ from carbonpeak.core.flex.baselines import BaselineRule
 from carbonpeak.core.flex.dispatch import TariffPeriod
 from carbonpeak.core.flex.settlement import SettlementRule
 from carbonpeak.io.reference import LoadedTable, read_reference_data
+from carbonpeak.io.tabular import ParsedRows, RowError, parse_rows
 
 HEADER = ("timestamp", "value")
 
@@ -150,3 +154,152 @@ def read_flex_reference(data_dir: Path | None = None) -> FlexReference:
         tuple(by_kind["tou_tariffs"].records),
         {k: by_kind[k].entry.version for k in ("dr_baseline_rules", "dr_settlement_rules", "tou_tariffs")},
     )
+
+
+# --------------------------------------------------------------------------------------------------------
+# The flexible-resource registry file (CSV or .xlsx) and the settlement statement workbook.
+
+RESOURCE_REQUIRED = ("id", "name", "kind", "meter_id", "aggregator_id", "controllable_kw")
+RESOURCE_OPTIONAL = (
+    "ramp_kw_per_min",
+    "max_duration_h",
+    "response_types",
+    "cost_yuan_per_kwh",
+    "microgrid_pilot",
+    "battery_kwh",
+    "dc_bus_share",
+    "quality",
+)
+RESOURCE_KINDS = ("building_load", "charging_site", "battery", "pv_storage")
+RESPONSE_TYPES = ("peak_shaving", "valley_filling")
+
+
+def _optional_number(
+    raw: str, name: str, problems: list[tuple[str, str]], *, low: float = 0.0
+) -> float | None:
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        problems.append((name, f"'{raw}' is not a number"))
+        return None
+    if not math.isfinite(value) or value < low:
+        problems.append((name, f"{raw} must be a finite number of at least {low:g}"))
+        return None
+    return value
+
+
+def parse_resource_row(row: dict[str, str], number: int, label: str) -> dict[str, Any] | RowError:
+    """Validate one registry row: every problem of the row in one :class:`RowError`."""
+    p: list[tuple[str, str]] = []
+    for name in RESOURCE_REQUIRED:
+        if not row.get(name, "").strip():
+            p.append((name, "is required"))
+    kind = row.get("kind", "").strip()
+    if kind and kind not in RESOURCE_KINDS:
+        p.append(("kind", f"'{kind}' is not one of {', '.join(RESOURCE_KINDS)}"))
+    kw = _optional_number(row.get("controllable_kw", ""), "controllable_kw", p)
+    if kw is not None and kw > 1_000_000:
+        p.append(("controllable_kw", f"{kw:g} kW is implausible for one resource (over 1,000 MW)"))
+    types = [
+        t.strip() for t in row.get("response_types", "peak_shaving").replace(";", ",").split(",") if t.strip()
+    ]
+    for t in types:
+        if t not in RESPONSE_TYPES:
+            p.append(("response_types", f"'{t}' is not one of {', '.join(RESPONSE_TYPES)}"))
+    share = _optional_number(row.get("dc_bus_share", ""), "dc_bus_share", p)
+    if share is not None and share > 1:
+        p.append(("dc_bus_share", "is a fraction between 0 and 1"))
+    pilot = row.get("microgrid_pilot", "").strip().lower()
+    if pilot not in ("", "yes", "no", "true", "false", "1", "0"):
+        p.append(("microgrid_pilot", f"'{pilot}' is not yes or no"))
+    out = {
+        "row": number,
+        "id": row.get("id", "").strip(),
+        "name": row.get("name", "").strip(),
+        "kind": kind,
+        "meter_id": row.get("meter_id", "").strip(),
+        "aggregator_id": row.get("aggregator_id", "").strip(),
+        "controllable_kw": kw,
+        "ramp_kw_per_min": _optional_number(row.get("ramp_kw_per_min", ""), "ramp_kw_per_min", p),
+        "max_duration_h": _optional_number(row.get("max_duration_h", ""), "max_duration_h", p),
+        "peak_shaving": "peak_shaving" in types,
+        "valley_filling": "valley_filling" in types,
+        "cost_yuan_per_kwh": _optional_number(row.get("cost_yuan_per_kwh", ""), "cost_yuan_per_kwh", p)
+        or 0.0,
+        "microgrid_pilot": pilot in ("yes", "true", "1"),
+        "battery_kwh": _optional_number(row.get("battery_kwh", ""), "battery_kwh", p),
+        "dc_bus_share": share,
+        "synthetic": row.get("quality", "").strip().lower() == "synthetic",
+    }
+    return RowError(label, number, tuple(p)) if p else out
+
+
+def read_resource_file(path: Path, content: bytes | None = None) -> ParsedRows:
+    """Read and validate a flexible-resource registry file (.csv or .xlsx), all rows or none."""
+    return parse_rows(path, content, RESOURCE_REQUIRED, RESOURCE_OPTIONAL, parse_resource_row)
+
+
+STATEMENT_COLUMNS = (
+    ("aggregator", "聚合商 aggregator"),
+    ("name", "资源 resource"),
+    ("requested_kw", "申报/调度 kW requested"),
+    ("delivered_kwh", "响应电量 kWh delivered"),
+    ("delivered_kw", "平均响应 kW delivered"),
+    ("response_rate", "响应率 response rate"),
+    ("band", "区间 band"),
+    ("payment_yuan", "补贴 元 payment"),
+    ("penalty_yuan", "考核 元 penalty"),
+    ("net_yuan", "净额 元 net"),
+    ("rule_id", "规则 rule"),
+    ("rule_evidence", "证据 evidence"),
+)
+
+
+def write_settlement_xlsx(
+    event: Mapping[str, Any], statements: Sequence[Mapping[str, Any]], path: Path | None = None
+) -> bytes:
+    """Write an event's settlement statements (one sheet per aggregator plus a summary) as .xlsx bytes.
+
+    ``event`` holds ``code``, ``start``, ``end``, ``price``, ``price_basis`` and ``synthetic``; each statement
+    is :meth:`carbonpeak.core.flex.settlement.Statement.to_dict`. Synthetic events say so on every sheet.
+    """
+    from openpyxl import Workbook
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "summary"
+    note = "SYNTHETIC demo data 合成演示数据" if event.get("synthetic") else ""
+    summary.append(["事件 event", str(event["code"]), note])
+    summary.append(["开始 start", str(event["start"])])
+    summary.append(["结束 end", str(event["end"])])
+    summary.append(["价格 price", event["price"], str(event["price_basis"])])
+    summary.append([])
+    summary.append(["聚合商 aggregator", "申报 kW", "响应电量 kWh", "补贴 元", "考核 元", "净额 元"])
+    for st in statements:
+        summary.append(
+            [
+                st["aggregator"],
+                st["requested_kw"],
+                st["delivered_kwh"],
+                st["payment_yuan"],
+                st["penalty_yuan"],
+                st["net_yuan"],
+            ]
+        )
+    for st in statements:
+        sheet = book.create_sheet(str(st["aggregator"])[:31])
+        if note:
+            sheet.append([note])
+        sheet.append([label for _, label in STATEMENT_COLUMNS])
+        for line in st["lines"]:
+            sheet.append(
+                [st["aggregator"] if key == "aggregator" else line.get(key) for key, _ in STATEMENT_COLUMNS]
+            )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    if path is not None:
+        path.write_bytes(data)
+    return data
