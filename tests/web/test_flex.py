@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from django.urls import reverse
 
 from carbonpeak.io.readings import ReadingColumns
 from carbonpeak.web.flex import services
@@ -161,3 +163,130 @@ def test_demo_is_synthetic_and_settles(site):
     assert all(p.problem == "" for p in parts)
     assert all(p.settlement["response_rate"] > 0.3 for p in parts)
     assert "already present" in services.demo_flex_load(seed=3)
+
+
+@pytest.fixture
+def demo_event(site):
+    from carbonpeak.data import REFERENCE_PLAN
+    from carbonpeak.io.plan import read_plan_file
+    from carbonpeak.web.buildings.models import Building
+    from carbonpeak.web.plan.services import plan_load
+
+    plan_load(plan=read_plan_file(REFERENCE_PLAN).plan)
+    Building.objects.update(synthetic=True)
+    services.demo_flex_load(seed=3)
+    return DrEvent.objects.get()
+
+
+def test_pages_render_and_need_login(client, office_admin, demo_event):
+    for name, args in (
+        ("vpp", []),
+        ("resources", []),
+        ("events", []),
+        ("event", [demo_event.code]),
+        ("compare", []),
+    ):
+        url = reverse(f"flex:{name}", args=args)
+        assert client.get(url).status_code == 302
+    client.force_login(office_admin)
+    page = client.get(reverse("flex:vpp")).content.decode()
+    assert 'id="flexible-mw"' in page
+    assert "synthetic" in page
+    assert 'data-target="demand_response_virtual_power_plant"' in page
+    assert 'id="events-held">1<' in page
+    event_page = client.get(reverse("flex:event", args=[demo_event.code])).content.decode()
+    assert 'id="statements"' in event_page
+    xlsx = client.get(reverse("flex:statement_xlsx", args=[demo_event.code]))
+    assert xlsx.status_code == 200
+    assert "SYNTHETIC" in xlsx["Content-Disposition"]
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(BytesIO(xlsx.content))
+    assert book["summary"]["C1"].value.startswith("SYNTHETIC")
+    assert set(book.sheetnames) == {"summary", "DEMO-AGG-1", "DEMO-AGG-2"}
+
+
+def test_compare_needs_prices_and_runs_the_lp(client, office_admin, flex_site):
+    client.force_login(office_admin)
+    url = reverse("flex:compare")
+    assert "no hourly electricity data" in client.get(url, {"building": "B2"}).content.decode()
+    missing = client.get(url, {"building": "B1"})
+    assert missing.status_code == 400
+    assert "no confirmed prices" in missing.content.decode(), re.findall(
+        r"<li>([^<]*)</li>", missing.content.decode()
+    )
+    ok = client.get(
+        url,
+        {
+            "building": "B1",
+            "peak_price": "1.2",
+            "flat_price": "0.8",
+            "valley_price": "0.4",
+            "battery_kwh": "0,200",
+        },
+    )
+    assert ok.status_code == 200, ok.content.decode()[:2000]
+    assert ok.content.decode().count("<tr>") >= 3
+
+
+def test_event_form_and_actions(client, office_admin, flex_site):
+    client.force_login(office_admin)
+    form = {
+        "code": "EVW",
+        "event_type": "peak_shaving",
+        "start": "2025-07-16T14:00",
+        "end": "2025-07-16T16:00",
+        "requested_kw": "40",
+        "price": "2",
+        "price_basis": "yuan_per_kwh",
+        "lower_rate": "80",
+        "upper_rate": "120",
+    }
+    bad = client.post(reverse("flex:events"), {**form, "requested_kw": "lots"})
+    assert bad.status_code == 400
+    assert "requested_kw: &#x27;lots&#x27; is not a number" in bad.content.decode()
+    assert client.post(reverse("flex:events"), form).status_code == 302
+    action = reverse("flex:event_action", args=["EVW"])
+    client.post(action, {"action": "notify"})
+    client.post(action, {"action": "opt_in", "aggregator": "AGG"})
+    client.post(action, {"action": "activate"})
+    assert DrEvent.objects.get(code="EVW").state == DrEvent.ACTIVE
+
+
+def test_aggregator_rest_answer_and_report(client, flex_site):
+    from carbonpeak.web.buildings.models import MeterRollup
+
+    agg, token = services.aggregator_create(actor=flex_site, code="AGG2", name="二号")
+    FlexResource.objects.filter(code="R2").update(aggregator=agg)
+    event = services.event_create(
+        actor=flex_site,
+        code="EVR",
+        event_type="peak_shaving",
+        start=EVENT_START,
+        end=EVENT_START + timedelta(hours=2),
+        requested_kw=40,
+        price=2.0,
+        price_basis="yuan_per_kwh",
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get("/api/flex/aggregator/events").status_code == 401
+    assert client.get("/api/flex/aggregator/events", **auth).json() == []  # drafts are not shown
+    services.event_notify(actor=flex_site, event=event)
+    listed = client.get("/api/flex/aggregator/events", **auth).json()
+    assert [r["resource"] for r in listed[0]["resources"]] == ["R2"]
+    url = "/api/flex/aggregator/events/EVR/answer"
+    answer = client.post(url, {"opt_in": True}, content_type="application/json", **auth)
+    assert answer.json() == {"answered": 1}
+    assert EventParticipation.objects.get(event=event, resource__code="R2").answered_via == "rest"
+    other = client.post(url, {"opt_in": True, "resources": ["R1"]}, content_type="application/json", **auth)
+    assert other.status_code == 409
+    report = client.post(
+        "/api/flex/aggregator/events/EVR/report",
+        {"readings": [{"resource": "R2", "timestamp": "2025-07-16T14:00:00+08:00", "kwh": 55.0}]},
+        content_type="application/json",
+        **auth,
+    )
+    assert report.json() == {"stored": 1, "quarantined": 0}
+    assert MeterRollup.objects.filter(meter__code="E2", period="hour").count() == 1

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from carbonpeak import __version__
 from carbonpeak.web.buildings.api import router as buildings_router
+from carbonpeak.web.flex.api import router as flex_router
 from carbonpeak.web.inventory.api import router as inventory_router
 from carbonpeak.web.plan.api import router as plan_router
 from carbonpeak.web.portal.api import router as portal_router
@@ -28,3 +29,4 @@ api.add_router("/", buildings_router)
 api.add_router("/projection", projection_router)
 api.add_router("/tracking", tracking_router)
 api.add_router("/renewables", renewables_router)
+api.add_router("/flex", flex_router)

@@ -521,3 +521,16 @@ def _demo_load(*, seed: int) -> str:
     return (
         f"flex: {len(demo.AGGREGATORS)} aggregators, {len(items)} resources, event {code} settled, SYNTHETIC"
     )
+
+
+def report_record(*, aggregator: Aggregator, event: DrEvent, count: int, via: str = "rest") -> None:
+    """Record in the audit log that an aggregator reported readings for an event."""
+    audit_record(
+        actor=Actor(
+            None, Actor.cli().roles.__class__(authenticated=True), f"aggregator:{aggregator.code}", via
+        ),
+        action="flex.event.report",
+        object_type="dr_event",
+        object_id=event.code,
+        after={"aggregator": aggregator.code, "readings": count, "via": via},
+    )
