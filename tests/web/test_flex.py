@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from carbonpeak.io.readings import ReadingColumns
@@ -211,6 +212,7 @@ def test_pages_render_and_need_login(client, office_admin, demo_event):
 def test_compare_needs_prices_and_runs_the_lp(client, office_admin, flex_site):
     client.force_login(office_admin)
     url = reverse("flex:compare")
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
     assert "no hourly electricity data" in client.get(url, {"building": "B2"}).content.decode()
     missing = client.get(url, {"building": "B1"})
     assert missing.status_code == 400
@@ -244,6 +246,7 @@ def test_event_form_and_actions(client, office_admin, flex_site):
         "lower_rate": "80",
         "upper_rate": "120",
     }
+    client.cookies.load({settings.LANGUAGE_COOKIE_NAME: "en"})
     bad = client.post(reverse("flex:events"), {**form, "requested_kw": "lots"})
     assert bad.status_code == 400
     assert "requested_kw: &#x27;lots&#x27; is not a number" in bad.content.decode()

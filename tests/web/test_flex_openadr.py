@@ -80,6 +80,10 @@ def test_ven_receives_the_event_and_its_opt_in_is_recorded(site):
         finally:
             await ven.stop()
             await vtn.stop()
+            from asgiref.sync import sync_to_async
+            from django.db import connections
+
+            await sync_to_async(connections.close_all)()
 
     async def _answers() -> list[str]:
         from asgiref.sync import sync_to_async

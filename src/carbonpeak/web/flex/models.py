@@ -71,7 +71,7 @@ class DrEvent(models.Model):
     STATES = [
         (DRAFT, _("draft")),
         (NOTIFIED, _("notified")),
-        (ACTIVE, _("active")),
+        (ACTIVE, _("in progress")),
         (COMPLETED, _("completed")),
         (SETTLED, _("settled")),
     ]
