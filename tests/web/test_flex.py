@@ -293,3 +293,10 @@ def test_aggregator_rest_answer_and_report(client, flex_site):
     )
     assert report.json() == {"stored": 1, "quarantined": 0}
     assert MeterRollup.objects.filter(meter__code="E2", period="hour").count() == 1
+
+
+def test_numbers_are_grouped_and_unknowns_are_dashes():
+    from carbonpeak.web.flex.templatetags.flex_tags import grouped
+
+    assert grouped(1234567.84, 1) == "1,234,567.8"
+    assert grouped(None) == "—"

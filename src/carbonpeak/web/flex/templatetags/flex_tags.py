@@ -13,11 +13,3 @@ def grouped(value: float | str | None, digits: int = 0) -> str:
     if value is None or value == "":
         return "—"
     return f"{float(value):,.{int(digits)}f}"
-
-
-@register.filter
-def percent(value: float | None) -> str:
-    """A fraction as a whole percentage, or a dash."""
-    if value is None:
-        return "—"
-    return f"{float(value) * 100:,.0f} %"
