@@ -31,6 +31,9 @@ def test_packaged_copy_is_valid(data_copy):
         "waste_parameters",
         "park_service_radii",
         "sink_rates",
+        "dr_baseline_rules",
+        "dr_settlement_rules",
+        "tou_tariffs",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 

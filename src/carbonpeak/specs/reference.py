@@ -26,6 +26,7 @@ from carbonpeak.core.factors import (
 )
 from carbonpeak.core.flags import Evidence
 from carbonpeak.core.units import dimension_name, parse_unit
+from carbonpeak.specs.flex import DrBaselineRuleRow, DrSettlementRuleRow, TouTariffRow
 
 _ID = r"^[a-z0-9][a-z0-9_.-]*$"
 _PUBLISHED = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -465,9 +466,12 @@ TableKind = Literal[
     "credit_methodologies",
     "park_service_radii",
     "sink_rates",
+    "dr_baseline_rules",  # flex (issue 21)
+    "dr_settlement_rules",
+    "tou_tariffs",
 ]
 
-ROW_SCHEMAS: dict[str, type[_Row]] = {
+ROW_SCHEMAS: dict[str, type[BaseModel]] = {
     "electricity": SecondaryEnergyFactorRow,
     "heat": SecondaryEnergyFactorRow,
     "fuels": FuelPropertiesRow,
@@ -478,6 +482,9 @@ ROW_SCHEMAS: dict[str, type[_Row]] = {
     "credit_methodologies": CreditMethodologyRow,
     "park_service_radii": ParkServiceRadiusRow,
     "sink_rates": SinkRateRow,
+    "dr_baseline_rules": DrBaselineRuleRow,  # flex (issue 21)
+    "dr_settlement_rules": DrSettlementRuleRow,
+    "tou_tariffs": TouTariffRow,
 }
 """Row schema for each table kind."""
 
@@ -492,6 +499,9 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "credit_methodologies": ("code",),
     "park_service_radii": ("band_id",),
     "sink_rates": ("vegetation",),
+    "dr_baseline_rules": ("rule_id",),  # flex (issue 21)
+    "dr_settlement_rules": ("rule_id",),
+    "tou_tariffs": ("period_id",),
 }
 
 FACTOR_KINDS = ("electricity", "heat", "fuels", "coal_coefficients", "regions")

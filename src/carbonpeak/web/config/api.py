@@ -6,6 +6,7 @@ from carbonpeak import __version__
 from carbonpeak.web.areas.api import router as areas_router
 from carbonpeak.web.buildings.api import router as buildings_router
 from carbonpeak.web.credits.api import router as credits_router
+from carbonpeak.web.flex.api import router as flex_router
 from carbonpeak.web.inventory.api import router as inventory_router
 from carbonpeak.web.plan.api import router as plan_router
 from carbonpeak.web.portal.api import router as portal_router
@@ -36,3 +37,4 @@ api.add_router("/areas", areas_router)
 api.add_router("/waste", waste_router)
 api.add_router("/credits", credits_router)
 api.add_router("/spatial", spatial_router)
+api.add_router("/flex", flex_router)

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.waste",
     "carbonpeak.web.credits",
     "carbonpeak.web.spatial",
+    "carbonpeak.web.flex",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("waste/", include("carbonpeak.web.waste.urls")),
     path("credits/", include("carbonpeak.web.credits.urls")),
     path("spatial/", include("carbonpeak.web.spatial.urls")),
+    path("flex/", include("carbonpeak.web.flex.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
