@@ -32,7 +32,7 @@ $(VENV)/.installed-runtime: $(BIN)/python pyproject.toml $(CONSTRAINTS)
 	@touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(CONSTRAINTS)
-	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[dev]'
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[dev,ifc]'
 	@touch $@ $(VENV)/.installed-runtime
 
 # Front-end assets come from the npm registry through package-lock.json and are served locally.

@@ -28,6 +28,10 @@ def test_packaged_copy_is_valid(data_copy):
         "fuel_properties",
         "standard_coal_coefficients",
         "building_quotas",
+        "lca_materials",
+        "lca_densities",
+        "lca_transport",
+        "lca_machinery",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 
