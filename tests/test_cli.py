@@ -58,7 +58,7 @@ def test_bad_port_is_one_line(capsys):
 def test_data_validate_passes_on_the_shipped_data(capsys):
     assert main(["data", "validate"]) == 0
     out = capsys.readouterr().out
-    assert "OK: 6 tables, 0 errors" in out
+    assert "OK: 10 tables, 0 errors" in out
     assert "factors/electricity.csv: 20 rows, version 2026-11-25" in out
 
 
@@ -68,7 +68,7 @@ def test_data_validate_fails_on_a_broken_table_naming_file_row_and_field(capsys,
     captured = capsys.readouterr()
     expected = "error: factors/electricity.csv, row 4, field unit: 'kgCO2/tonne oil' is not a known unit"
     assert expected in captured.err
-    assert "FAILED: 6 tables, 1 errors" in captured.out
+    assert "FAILED: 10 tables, 1 errors" in captured.out
 
 
 def test_data_validate_json(capsys, data_copy):
@@ -112,15 +112,15 @@ def test_serve_refuses_an_unmigrated_database(tmp_path):
 def test_demo_builds_the_reference_district_in_a_wal_sqlite_file(tmp_path):
     first = run("demo", "--buildings", "0", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "reference data: 6 table versions loaded, 0 already present" in first.stdout
+    assert "reference data: 10 table versions loaded, 0 already present" in first.stdout
     password = (tmp_path / "demo-login.txt").read_text().strip()
     assert f"demo login: user demo  password {password}" in first.stdout
     second = run("demo", "--buildings", "0", data_dir=tmp_path)
-    assert "0 table versions loaded, 6 already present" in second.stdout
+    assert "0 table versions loaded, 10 already present" in second.stdout
     assert password in second.stdout
     with sqlite3.connect(tmp_path / "carbonpeak.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("SELECT count(*) FROM reference_referencerow").fetchone()[0] == 63
+        assert db.execute("SELECT count(*) FROM reference_referencerow").fetchone()[0] == 96
 
 
 def test_bad_environment_is_one_line(tmp_path):

@@ -43,7 +43,7 @@ def test_home_in_chinese_by_default_even_for_an_english_browser(client, office_a
     assert "杨浦区碳达峰实施方案" in html
     assert "参考数据" in html
     assert "规划中" in html
-    assert "已加载 6 张数据表" in html
+    assert "已加载 10 张数据表" in html
     assert response["Content-Language"] == "zh-hans"
 
 
@@ -54,7 +54,7 @@ def test_language_switch_to_english_and_back(client, office_admin, reference_loa
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
     assert "Yangpu District carbon-peak implementation plan" in html
-    assert "6 tables loaded" in html
+    assert "10 tables loaded" in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "杨浦区碳达峰实施方案" in client.get("/").content.decode()
 

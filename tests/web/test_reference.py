@@ -22,12 +22,12 @@ def bump(data_dir, table, version):
 
 
 def test_load_is_idempotent(reference_loaded):
-    assert len(reference_loaded.created) == 6
+    assert len(reference_loaded.created) == 10
     rows = ReferenceRow.objects.count()
-    assert rows == sum(v.row_count for v in ReferenceTableVersion.objects.all()) == 63
+    assert rows == sum(v.row_count for v in ReferenceTableVersion.objects.all()) == 96
     again = reference_data_load(reference=read_reference_data(reference_loaded_dir()))
     assert again.created == []
-    assert len(again.unchanged) == 6
+    assert len(again.unchanged) == 10
     assert ReferenceRow.objects.count() == rows
 
 
@@ -101,10 +101,11 @@ def test_home_chart_compares_series_in_one_unit(reference_loaded):
 
 def test_summary_counts_evidence(reference_loaded):
     summary = selectors.library_summary()
-    assert summary.row_count == 63
+    assert summary.row_count == 96
     # Counted by hand from the CSVs: regions 1 V + 2 R; electricity 13 V, 4 S, 2 R, 1 X; heat 2 V;
-    # fuels 7 S + 2 R; coal coefficients 11 V + 6 X; building quotas 6 S, 4 R, 2 X.
-    assert summary.evidence_counts == {"V": 27, "S": 17, "R": 10, "X": 9}
+    # fuels 7 S + 2 R; coal coefficients 11 V + 6 X; building quotas 6 S, 4 R, 2 X;
+    # LCA materials 15 S + 1 X, densities 4 X, transport 9 S, machinery 4 X.
+    assert summary.evidence_counts == {"V": 27, "S": 41, "R": 10, "X": 18}
 
 
 def test_openapi_schema(client):
@@ -129,6 +130,10 @@ def test_api_tables(client, reference_loaded):
         "heat_emission_factors",
         "fuel_properties",
         "standard_coal_coefficients",
+        "lca_materials",
+        "lca_densities",
+        "lca_transport",
+        "lca_machinery",
     }
     detail = client.get("/api/reference/tables/heat_emission_factors").json()
     assert detail["version"] == "2026-11-25"
