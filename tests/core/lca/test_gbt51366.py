@@ -47,9 +47,11 @@ def test_the_shipped_factors_are_the_issues_with_their_tags(tables: FactorTables
     assert (c30.factor_kgco2e, c30.basis, c30.evidence) == (295, "m3", Evidence.SECONDARY)
     assert (rebar.factor_kgco2e, rebar.basis, rebar.evidence) == (2340, "t", Evidence.SECONDARY)
     assert (truck.factor_kgco2e_per_tkm, truck.evidence) == (0.078, Evidence.SECONDARY)
-    assert "C30混凝土" == c30.name_zh and "热轧带肋钢筋" == rebar.name_zh
+    assert "C30混凝土" == c30.name_zh
+    assert "热轧带肋钢筋" == rebar.name_zh
     # no source gives concrete's density: the table leaves it empty with evidence X
-    assert c30.density_t_per_m3 is None and c30.density_evidence is Evidence.NOT_FOUND
+    assert c30.density_t_per_m3 is None
+    assert c30.density_evidence is Evidence.NOT_FOUND
 
 
 def test_hand_worked_example(tables: FactorTables) -> None:
@@ -61,8 +63,10 @@ def test_hand_worked_example(tables: FactorTables) -> None:
     assert result.per_m2_kgco2e == pytest.approx(162.1164)
     assert round(result.per_m2_kgco2e, 1) == 162.1
     rebar = next(m for m in result.by_material if m.material == "rebar-hot-rolled")
-    assert rebar.default_distance and rebar.tkm == pytest.approx(150_000)
-    assert result.coverage.share_pct == pytest.approx(100) and result.coverage.meets_95_pct
+    assert rebar.default_distance
+    assert rebar.tkm == pytest.approx(150_000)
+    assert result.coverage.share_pct == pytest.approx(100)
+    assert result.coverage.meets_95_pct
     codes = {f.code for f in result.flags}
     assert {"factor_evidence_s", "default_transport_distance"} <= codes
     assert [m.material for m in result.by_material] == ["concrete-c30", "rebar-hot-rolled"]
@@ -106,7 +110,8 @@ def test_95_pct_coverage_and_0_1_pct_omission(tables: FactorTables) -> None:
     # under 0.1 % of the mass it may be left out: coverage passes, no omission warning
     small = [items[0], BomItem("concrete-c25", 0.05, "m3", transport_km=0, density_t_per_m3=1.0)]
     ok = gbt51366(small, tables, floor_area_m2=100)
-    assert ok.coverage.meets_95_pct and ok.coverage.negligible == ("concrete-c25",)
+    assert ok.coverage.meets_95_pct
+    assert ok.coverage.negligible == ("concrete-c25",)
     assert "omitted_over_0_1_pct" not in {f.code for f in ok.flags}
 
 
@@ -140,7 +145,8 @@ def test_operation_formula() -> None:
         service_life_years=50,
         renewables_kgco2e_per_year=2000,
     )
-    assert op.per_m2_kgco2e == pytest.approx(2000) and op.total_kgco2e == pytest.approx(2_000_000)
+    assert op.per_m2_kgco2e == pytest.approx(2000)
+    assert op.total_kgco2e == pytest.approx(2_000_000)
     metered = operation_emissions(
         "metered",
         [EnergyUse("electricity", 90_000, "kWh", 2024), EnergyUse("electricity", 110_000, "kWh", 2025)],
@@ -148,7 +154,8 @@ def test_operation_formula() -> None:
         floor_area_m2=1000,
         service_life_years=50,
     )
-    assert metered.annual_kgco2e == pytest.approx(42_000) and metered.years == (2024, 2025)
+    assert metered.annual_kgco2e == pytest.approx(42_000)
+    assert metered.years == (2024, 2025)
     with pytest.raises(LcaInputError, match="unknown operation method"):
         operation_emissions("simulated", [], factors, floor_area_m2=1)
     with pytest.raises(LcaInputError, match="no year"):
