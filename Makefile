@@ -68,7 +68,7 @@ data-check: $(VENV)/.installed-dev
 
 # Tests that need no database.
 test-unit: $(VENV)/.installed-dev
-	$(BIN)/pytest tests/core tests/io tests/data tests/demo tests/test_cli.py tests/test_cli_pv.py
+	$(BIN)/pytest tests/core tests/io tests/data tests/demo tests/test_cli.py tests/test_cli_pv.py tests/test_cli_lca.py
 
 # Database and web tests, on SQLite then on PostgreSQL.
 test-web: $(VENV)/.installed-dev assets

@@ -21,10 +21,20 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from carbonpeak.core.errors import ReferenceDataError
+from carbonpeak.core.errors import FactorLookupError, ReferenceDataError
+from carbonpeak.core.factors import FactorLibrary
 from carbonpeak.core.flags import DataIssue, Evidence
-from carbonpeak.core.lca import BomItem, FactorTables, MachineryFactor, MaterialFactor, TransportMode
+from carbonpeak.core.lca import (
+    BomItem,
+    EnergyFactor,
+    EnergyUse,
+    FactorTables,
+    MachineryFactor,
+    MaterialFactor,
+    TransportMode,
+)
 from carbonpeak.core.lca.model import BOM_STAGES
+from carbonpeak.core.units import convert
 from carbonpeak.io.reference import read_csv_table, read_manifest
 from carbonpeak.io.tabular import RowError, check_header, read_tables, table_rows
 from carbonpeak.specs.reference import (
@@ -451,3 +461,81 @@ def read_ifc(
         else:
             takeoff.items.append(item)
     return takeoff
+
+
+ENERGY_UNITS = {"electricity": "kWh", "diesel": "t", "gasoline": "t", "natural_gas": "Nm3"}
+"""Unit each energy carrier is counted in on construction, demolition and operation lines."""
+
+
+def energy_factors(library: FactorLibrary, *, region: str, year: int) -> dict[str, EnergyFactor]:
+    """Emission factors of the energy carriers [kgCO2e per carrier unit] from the factor library.
+
+    Each carrier's factor is the library's default series valid for ``region`` and ``year``, converted
+    to kgCO2e per :data:`ENERGY_UNITS` unit; a carrier with no valid factor is left out.
+    """
+    out: dict[str, EnergyFactor] = {}
+    for carrier, unit in ENERGY_UNITS.items():
+        try:
+            factor = library.get_factor("emission", carrier, region, year)
+        except FactorLookupError:
+            continue
+        head, per = factor.unit.split("/", 1)
+        value = convert(factor.value, head, "kgCO2") / convert(1.0, per, unit)
+        source = f"{factor.table} {factor.table_version}: {factor.factor_id}"
+        out[carrier] = EnergyFactor(carrier, value, unit, factor.provenance.evidence, source)
+    return out
+
+
+ENERGY_REQUIRED = ("carrier", "quantity", "unit")
+ENERGY_OPTIONAL = ("year", "note")
+
+
+@dataclass
+class EnergyFile:
+    """Annual energy use (an energy model's, or metered by year) as read, or the errors that reject it."""
+
+    path: Path
+    uses: list[EnergyUse] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def read_energy_uses(path: Path, content: bytes | None = None) -> EnergyFile:
+    """Read annual energy use: ``carrier, quantity, unit`` [+ ``year``] (CSV or .xlsx); all rows or none.
+
+    ``carrier`` is one of :data:`ENERGY_CARRIERS` (by code or Chinese name), ``quantity`` the energy per
+    year in ``unit`` (which must be the carrier's :data:`ENERGY_UNITS` unit), ``year`` the metered year.
+    """
+    result = EnergyFile(path)
+    found, problem = read_tables(path, content)
+    if problem is not None:
+        result.errors.append(problem)
+        return result
+    header, rows = table_rows(next(iter(found.values()), []))
+    header_error = check_header(header, ENERGY_REQUIRED, ENERGY_OPTIONAL, path.name)
+    if header_error is not None:
+        result.errors.append(header_error)
+        return result
+    for number, row in rows:
+        p: list[tuple[str, str]] = []
+        carrier = _carrier(row.get("carrier", ""))
+        if carrier is None:
+            p.append(("carrier", f"'{row.get('carrier', '')}' must be one of: {', '.join(ENERGY_CARRIERS)}"))
+        quantity = _number(row.get("quantity", ""), "quantity", p, required=True)
+        unit = _UNITS.get(row.get("unit", "").strip().lower(), row.get("unit", "").strip())
+        if carrier is not None and unit != ENERGY_UNITS[carrier]:
+            p.append(("unit", f"'{row.get('unit', '')}' must be {ENERGY_UNITS[carrier]} for {carrier}"))
+        year_value = _number(row.get("year", ""), "year", p)
+        if year_value is not None and not (1990 <= year_value <= 2100 and year_value.is_integer()):
+            p.append(("year", f"{row.get('year')} is not a year"))
+        if p:
+            result.errors.append(RowError(path.name, number, tuple(p)))
+            continue
+        if carrier is None or quantity is None:  # pragma: no cover - p is set
+            raise AssertionError(path.name)
+        year = int(year_value) if year_value is not None else None
+        result.uses.append(EnergyUse(carrier, quantity, unit, year))
+    if result.errors:
+        result.uses.clear()
+    elif not result.uses:
+        result.errors.append(RowError(path.name, None, (("", "has no data rows"),)))
+    return result
