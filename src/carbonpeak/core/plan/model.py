@@ -234,6 +234,13 @@ class TargetRule(_Model):
     )
     threshold_unit: str = Field(default="", description="Unit of threshold, e.g. %")
     radius_m: float | None = Field(default=None, gt=0, description="A service radius [m] the rule uses")
+    min_rating: str = Field(
+        default="",
+        description="Lowest green-building rating that passes (none, basic, one_star, two_star, three_star)",
+    )
+    large_public_only: bool = Field(
+        default=False, description="Only projects registered as large public buildings (大型公共建筑)"
+    )
 
 
 class Target(_Model):
