@@ -14,7 +14,7 @@ References
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -105,7 +105,12 @@ def _years(projects: Sequence[Project], scope: Scope) -> list[int]:
 
 
 def share_by_year(
-    projects: Sequence[Project], scope: Scope, passes: Callable[[Project], bool], *, by_area: bool
+    projects: Sequence[Project],
+    scope: Scope,
+    passes: Callable[[Project], bool],
+    *,
+    by_area: bool,
+    baseline_year: int | None = None,
 ) -> list[YearValue]:
     """Share [%] of the projects in scope (cumulative over the period) for which ``passes(project)``.
 
@@ -119,6 +124,9 @@ def share_by_year(
         ``Project -> bool``.
     by_area : bool
         Weight by floor area (m2) instead of counting projects.
+    baseline_year : int, optional
+        Also give the share among the projects completed in this year (the year before a five-year-plan
+        period: the start of the status rules' trajectory).
 
     Returns
     -------
@@ -127,6 +135,11 @@ def share_by_year(
         project in scope.
     """
     out = []
+    if baseline_year is not None:
+        before = replace(scope, first_year=baseline_year, last_year=baseline_year)
+        group = [p for p in projects if before.covers(p, baseline_year)]
+        if group:
+            out += share_by_year(group, before, passes, by_area=by_area)
     for year in _years(projects, scope):
         group = [p for p in projects if scope.covers(p, year)]
         if not group:

@@ -114,6 +114,11 @@ class TargetValues:
         return self.values[-1] if self.values else None
 
 
+def _baseline_year(target: Target, scope: Scope) -> int | None:
+    """For a five-year-plan period target, the year before the period (the trajectory's start)."""
+    return scope.first_year - 1 if target.deadline.kind == "period" else None
+
+
 def target_values(projects_: list[Project] | None = None) -> list[TargetValues]:
     """Every target of the module's indicators, computed over the registry (the district page, the
     tracking providers)."""
@@ -131,7 +136,11 @@ def target_values(projects_: list[Project] | None = None) -> list[TargetValues]:
                 continue
             if indicator == "ultra_low_energy_share_new_buildings":
                 values = share_by_year(
-                    registry, scope, lambda p: meets_ultra_low(p.energy_standard), by_area=True
+                    registry,
+                    scope,
+                    lambda p: meets_ultra_low(p.energy_standard),
+                    by_area=True,
+                    baseline_year=_baseline_year(target, scope),
                 )
                 out.append(TargetValues(indicator, target, values))
                 continue

@@ -34,6 +34,16 @@ def _target_label(code: str, fallback: str) -> str:
     return labels.get(code, fallback)
 
 
+def _energy_label(carrier: str) -> str:
+    labels = {
+        "electricity": _("electricity"),
+        "diesel": _("diesel"),
+        "gasoline": _("gasoline"),
+        "natural_gas": _("natural gas"),
+    }
+    return labels.get(carrier, carrier)
+
+
 def _chart(result: LcaResult) -> dict[str, Any]:
     """Stage totals [tCO2e] and the material Pareto (descending totals, cumulative %)."""
     lines = sorted(result.by_material, key=lambda m: -m.total_kgco2e)
@@ -44,7 +54,7 @@ def _chart(result: LcaResult) -> dict[str, Any]:
         cumulative.append(round(100 * running / total, 1))
     return {
         "stages": {s: round(result.stages.get(s) / 1000, 1) for s in STAGES},
-        "materials": [m.name_zh for m in lines],
+        "materials": [m.name_zh if m.name_zh != m.material else _energy_label(m.material) for m in lines],
         "material_t": [round(m.total_kgco2e / 1000, 1) for m in lines],
         "cumulative_pct": cumulative,
     }
@@ -126,6 +136,24 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("newbuildings:detail", code=project.code)
     found = selectors.variants(project)
     stage_labels = selectors.stage_labels()
+    line_stages = {
+        "materials": _("Materials production"),
+        "construction": _("Construction"),
+        "demolition": _("Demolition"),
+    }
+    first_lines = [
+        {
+            "material": m.material,
+            "name_zh": m.name_zh if m.name_zh != m.material else _energy_label(m.material),
+            "stage_label": line_stages.get(m.stage, m.stage),
+            "quantity": m.quantity,
+            "unit": m.unit,
+            "factor": m.factor_kgco2e,
+            "evidence": m.factor_evidence,
+            "total_t": m.total_kgco2e / 1000,
+        }
+        for m in (found[0][1].by_material if found else ())
+    ]
     chart = {
         "variants": [v.name for v, _r in found],
         "stage_labels": stage_labels,
@@ -137,6 +165,7 @@ def project_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "project": project,
             "variants": found,
+            "first_lines": first_lines,
             "variant_rows": [
                 {
                     "v": v,
