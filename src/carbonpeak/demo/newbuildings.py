@@ -10,7 +10,14 @@ import random
 from datetime import date, timedelta
 from typing import Any
 
-SUB_AREAS = ("riverside_south", "riverside_middle_north", "xinjiangwan", "wujiaochang", "other")
+SUB_AREAS = (
+    ("riverside_south", "滨江南段"),
+    ("riverside_middle_north", "滨江中北段"),
+    ("xinjiangwan", "新江湾"),
+    ("wujiaochang", "五角场"),
+    ("other", "其他区域"),
+)
+"""Sub-areas (code, name) of the SYNTHETIC projects."""
 _USES = (
     ("residential", 0.45),
     ("commercial_office", 0.15),
@@ -56,6 +63,7 @@ def demo_projects(*, seed: int, count: int = 40) -> list[dict[str, Any]]:
     for k in range(count):
         use = _pick(rng, _USES)
         public = use not in ("residential", "industrial")
+        area = rng.choice(SUB_AREAS)
         completion = date(2021, 3, 1) + timedelta(days=rng.randrange(0, 6 * 365))
         permit = completion - timedelta(days=rng.randrange(500, 900))
         rating = "none" if use == "industrial" and rng.random() < 0.5 else rng.choice(_RATINGS)
@@ -68,7 +76,8 @@ def demo_projects(*, seed: int, count: int = 40) -> list[dict[str, Any]]:
                 "row": k + 2,
                 "id": f"SYN-NB-{k + 1:03d}",
                 "name": f"SYNTHETIC project {k + 1}",
-                "sub_area": rng.choice(SUB_AREAS),
+                "sub_area": area[0],
+                "sub_area_name": area[1],
                 "use": use,
                 "floor_area_m2": float(rng.randrange(3, 120) * 1000),
                 "building_id": "",

@@ -38,6 +38,7 @@ RENEWABLE_SOURCES = ("pv", "solar_thermal", "ground_source", "air_source", "hydr
 REQUIRED = ("id", "name", "use", "floor_area_m2")
 OPTIONAL = (
     "sub_area",
+    "sub_area_name",
     "building_id",
     "large_public",
     "land_grant_date",
@@ -132,6 +133,7 @@ def parse_project_row(row: dict[str, str], number: int, label: str) -> dict[str,
         "id": code,
         "name": name,
         "sub_area": row.get("sub_area", "").strip(),
+        "sub_area_name": row.get("sub_area_name", "").strip(),
         "use": _choice(row.get("use", ""), "use", PRIMARY_USES, p),
         "floor_area_m2": area,
         "building_id": row.get("building_id", "").strip(),

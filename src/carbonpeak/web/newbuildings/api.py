@@ -21,6 +21,7 @@ class ProjectOut(Schema):
     id: str
     name: str
     sub_area: str
+    sub_area_name: str
     use: str
     floor_area_m2: float
     large_public: bool

@@ -50,6 +50,7 @@ class NewBuildingProject(models.Model):
     code = models.CharField(_("id"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     sub_area = models.CharField(_("sub-area"), max_length=64, blank=True, help_text=_("Sub-area code"))
+    sub_area_name = models.CharField(_("sub-area name"), max_length=100, blank=True)
     use = models.CharField(_("use"), max_length=20, choices=USES)
     floor_area_m2 = models.FloatField(_("floor area m²"))
     large_public = models.BooleanField(_("large public building"), default=False)

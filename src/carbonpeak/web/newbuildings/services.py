@@ -21,6 +21,7 @@ from carbonpeak.web.portal.uploads import UploadRejectedError, tabular_upload_ch
 FIELDS = (
     "name",
     "sub_area",
+    "sub_area_name",
     "use",
     "floor_area_m2",
     "large_public",

@@ -8,6 +8,7 @@ document.addEventListener("DOMContentLoaded", function () {
     if (!el) { return; }
     var chart = window.echarts.init(el);
     chart.setOption(option);
+    el.setAttribute("data-rendered", "1");
     window.addEventListener("resize", function () { chart.resize(); });
   }
   var t = document.documentElement.lang === "en" ? "tCO2e" : "吨二氧化碳当量";
