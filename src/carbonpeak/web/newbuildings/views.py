@@ -222,6 +222,10 @@ def compare(request: HttpRequest, code: str) -> HttpResponse:
             "a": a,
             "b": b,
             "comparison": comparison,
+            "material_rows": [
+                {"d": d, "label": d.name_zh if d.name_zh != d.material else _energy_label(d.material)}
+                for d in (comparison.by_material if comparison else ())
+            ],
             "rows": rows,
             "chart": chart,
             "synthetic": project.synthetic,

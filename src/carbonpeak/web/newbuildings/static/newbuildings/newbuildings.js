@@ -39,7 +39,8 @@ document.addEventListener("DOMContentLoaded", function () {
   if (cmp && cmp.stages) {
     draw("nb-compare", {
       tooltip: { trigger: "axis" }, legend: {}, grid: grid,
-      xAxis: { type: "category", data: cmp.stages, axisLabel: { interval: 0 } },
+      xAxis: { type: "category", data: cmp.stages,
+        axisLabel: { interval: 0, rotate: window.innerWidth < 600 ? 30 : 0 } },
       yAxis: { type: "value", name: t },
       series: [{ type: "bar", name: cmp.names[0], data: cmp.a }, { type: "bar", name: cmp.names[1], data: cmp.b }]
     });
