@@ -5,11 +5,11 @@ from ninja import NinjaAPI
 from carbonpeak import __version__
 from carbonpeak.web.buildings.api import router as buildings_router
 from carbonpeak.web.inventory.api import router as inventory_router
+from carbonpeak.web.newbuildings.api import router as newbuildings_router
 from carbonpeak.web.plan.api import router as plan_router
 from carbonpeak.web.portal.api import router as portal_router
 from carbonpeak.web.projection.api import router as projection_router
 from carbonpeak.web.reference.api import router as reference_router
-from carbonpeak.web.newbuildings.api import router as newbuildings_router
 from carbonpeak.web.renewables.api import router as renewables_router
 from carbonpeak.web.tracking.api import router as tracking_router
 
