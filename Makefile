@@ -32,7 +32,7 @@ $(VENV)/.installed-runtime: $(BIN)/python pyproject.toml $(CONSTRAINTS)
 	@touch $@
 
 $(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(CONSTRAINTS)
-	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[dev]'
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[dev,ifc]'
 	@touch $@ $(VENV)/.installed-runtime
 
 # Front-end assets come from the npm registry through package-lock.json and are served locally.
@@ -68,7 +68,7 @@ data-check: $(VENV)/.installed-dev
 
 # Tests that need no database.
 test-unit: $(VENV)/.installed-dev
-	$(BIN)/pytest tests/core tests/io tests/data tests/demo tests/test_cli.py tests/test_cli_pv.py tests/test_cli_setup.py tests/test_cli_spatial.py tests/test_cli_flex.py
+	$(BIN)/pytest tests/core tests/io tests/data tests/demo tests/test_cli.py tests/test_cli_pv.py tests/test_cli_setup.py tests/test_cli_spatial.py tests/test_cli_flex.py tests/test_cli_lca.py
 
 # Database and web tests, on SQLite then on PostgreSQL.
 test-web: $(VENV)/.installed-dev assets

@@ -34,6 +34,10 @@ def test_packaged_copy_is_valid(data_copy):
         "dr_baseline_rules",
         "dr_settlement_rules",
         "tou_tariffs",
+        "lca_materials",
+        "lca_densities",
+        "lca_transport",
+        "lca_machinery",
     ]
     assert all(len(t.sha256) == 64 for t in report.tables)
 

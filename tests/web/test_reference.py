@@ -136,6 +136,10 @@ def test_api_tables(client, reference_loaded):
         "standard_coal_coefficients",
         "park_service_radii",
         "sink_rates",
+        "lca_materials",
+        "lca_densities",
+        "lca_transport",
+        "lca_machinery",
     }
     detail = client.get("/api/reference/tables/heat_emission_factors").json()
     assert detail["version"] == "2026-11-25"

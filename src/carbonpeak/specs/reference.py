@@ -328,6 +328,81 @@ class WasteParameterRow(_ValuedRow):
         return self
 
 
+# --- building life-cycle carbon (GB/T 51366-2019), issue 20 -------------------------------------------
+
+LCA_MATERIAL_UNITS = ("kgCO2e/t", "kgCO2e/m3", "kgCO2e/m2")
+"""Declared units of the material factors (GB/T 51366-2019 appendix D)."""
+
+
+def _aliases(value: str) -> str:
+    names = [n.strip() for n in value.split(";")]
+    if any(not n for n in names if value):
+        raise ValueError("has an empty name: separate names with one ';'")
+    return value
+
+
+class LcaMaterialRow(_ValuedRow):
+    """Schema of ``lca/materials.csv``: building-material production factors (GB/T 51366-2019 appendix D)."""
+
+    material_id: str = Field(pattern=_ID)
+    name_zh: str = Field(min_length=1, description="The standard's Chinese name, e.g. C30混凝土")
+    name_en: str = Field(min_length=1)
+    category: str = Field(pattern=_ID, description="concrete takes the 40 km default transport distance")
+    unit: Literal["kgCO2e/t", "kgCO2e/m3", "kgCO2e/m2"]
+    aliases: str = Field(default="", description="Other names, separated by ';'")
+
+    _alias_check = field_validator("aliases")(_aliases)
+
+    def to_record(self) -> LcaMaterialRow:
+        """The validated row is the record (io.lca joins densities and builds the core records)."""
+        return self
+
+
+class LcaDensityRow(_ValuedRow):
+    """Schema of ``lca/densities.csv``: densities for converting a material's volume to its mass."""
+
+    material_id: str = Field(pattern=_ID)
+    unit: Literal["t/m3"]
+
+    def to_record(self) -> LcaDensityRow:
+        """The validated row is the record."""
+        return self
+
+
+class LcaTransportRow(_ValuedRow):
+    """Schema of ``lca/transport.csv``: transport-mode factors (GB/T 51366-2019 appendix E)."""
+
+    mode_id: str = Field(pattern=_ID)
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    unit: Literal["kgCO2e/(t·km)"]
+    aliases: str = ""
+
+    _alias_check = field_validator("aliases")(_aliases)
+
+    def to_record(self) -> LcaTransportRow:
+        """The validated row is the record."""
+        return self
+
+
+class LcaMachineryRow(_ValuedRow):
+    """Schema of ``lca/machinery.csv``: energy per shift (台班) of construction machinery (GB/T 51366-2019
+    appendix C)."""
+
+    machine_id: str = Field(pattern=_ID)
+    name_zh: str = Field(min_length=1)
+    name_en: str = Field(min_length=1)
+    carrier: Literal["diesel", "gasoline", "electricity"]
+    unit: Literal["kg/shift", "kWh/shift"]
+
+    def to_record(self) -> LcaMachineryRow:
+        """The validated row is the record."""
+        return self
+
+
+LCA_KINDS = ("lca_materials", "lca_densities", "lca_transport", "lca_machinery")
+"""Table kinds of the life-cycle carbon factor tables (optional in a manifest, at most one each)."""
+
 CREDIT_ACTIVITY_UNITS = ("pkm", "trip", "kWh", "kg", "item")
 """Units a carbon-credit methodology may measure its activity in (passenger-km, trips, kWh, kg, items)."""
 
@@ -469,6 +544,10 @@ TableKind = Literal[
     "dr_baseline_rules",  # flex (issue 21)
     "dr_settlement_rules",
     "tou_tariffs",
+    "lca_materials",
+    "lca_densities",
+    "lca_transport",
+    "lca_machinery",
 ]
 
 ROW_SCHEMAS: dict[str, type[BaseModel]] = {
@@ -485,6 +564,10 @@ ROW_SCHEMAS: dict[str, type[BaseModel]] = {
     "dr_baseline_rules": DrBaselineRuleRow,  # flex (issue 21)
     "dr_settlement_rules": DrSettlementRuleRow,
     "tou_tariffs": TouTariffRow,
+    "lca_materials": LcaMaterialRow,
+    "lca_densities": LcaDensityRow,
+    "lca_transport": LcaTransportRow,
+    "lca_machinery": LcaMachineryRow,
 }
 """Row schema for each table kind."""
 
@@ -502,6 +585,10 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "dr_baseline_rules": ("rule_id",),  # flex (issue 21)
     "dr_settlement_rules": ("rule_id",),
     "tou_tariffs": ("period_id",),
+    "lca_materials": ("material_id",),
+    "lca_densities": ("material_id",),
+    "lca_transport": ("mode_id",),
+    "lca_machinery": ("machine_id",),
 }
 
 FACTOR_KINDS = ("electricity", "heat", "fuels", "coal_coefficients", "regions")

@@ -250,6 +250,13 @@ class TargetRule(_Model):
     walk_speed_m_per_min: float | None = Field(
         default=None, gt=0, description="Walking speed [m/min] turning a walk in minutes into metres"
     )
+    min_rating: str = Field(
+        default="",
+        description="Lowest green-building rating that passes (none, basic, one_star, two_star, three_star)",
+    )
+    large_public_only: bool = Field(
+        default=False, description="Only projects registered as large public buildings (大型公共建筑)"
+    )
 
 
 class Target(_Model):

@@ -8,6 +8,7 @@ from carbonpeak.web.buildings.api import router as buildings_router
 from carbonpeak.web.credits.api import router as credits_router
 from carbonpeak.web.flex.api import router as flex_router
 from carbonpeak.web.inventory.api import router as inventory_router
+from carbonpeak.web.newbuildings.api import router as newbuildings_router
 from carbonpeak.web.plan.api import router as plan_router
 from carbonpeak.web.portal.api import router as portal_router
 from carbonpeak.web.projection.api import router as projection_router
@@ -38,3 +39,4 @@ api.add_router("/waste", waste_router)
 api.add_router("/credits", credits_router)
 api.add_router("/spatial", spatial_router)
 api.add_router("/flex", flex_router)
+api.add_router("/newbuildings", newbuildings_router)

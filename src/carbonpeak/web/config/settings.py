@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.credits",
     "carbonpeak.web.spatial",
     "carbonpeak.web.flex",
+    "carbonpeak.web.newbuildings",
 ]
 
 MIDDLEWARE = [

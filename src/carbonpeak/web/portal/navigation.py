@@ -36,6 +36,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("waste", _("Waste sorting"), "waste:streets"),
     NavItem("spatial", _("Green space and transport map"), "spatial:map"),
     NavItem("flex", _("Demand response"), "flex:vpp"),
+    NavItem("newbuildings", _("New buildings"), "newbuildings:district"),
     NavItem("projection", _("Peak outlook"), "projection:index"),
     NavItem("credits", _("Carbon credits"), "credits:public", public=True),
     NavItem("reference", _("Reference data"), "reference:index", public=True),

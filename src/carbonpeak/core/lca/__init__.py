@@ -1,0 +1,78 @@
+"""Building life-cycle carbon after GB/T 51366-2019 建筑碳排放计算标准 (pure: no files, no Django).
+
+References
+----------
+.. [1] GB/T 51366-2019 建筑碳排放计算标准, 住房和城乡建设部, in force 2019-12-01.
+"""
+
+from carbonpeak.core.lca.calc import (
+    DEFAULT_CONCRETE_KM,
+    DEFAULT_OTHER_KM,
+    LCA_METHODS,
+    MIN_MASS_COVERAGE_PCT,
+    NEGLIGIBLE_MASS_PCT,
+    OPERATION_METHODS,
+    LcaInputError,
+    LcaInsufficientDataError,
+    compare_variants,
+    default_distance_km,
+    gbt51366,
+    life_cycle_carbon,
+    mass_coverage,
+    operation_emissions,
+    operation_energy_model,
+    operation_metered,
+)
+from carbonpeak.core.lca.model import (
+    STAGES,
+    BomItem,
+    EnergyFactor,
+    EnergyUse,
+    FactorTables,
+    LcaFlag,
+    LcaResult,
+    MachineryFactor,
+    MassCoverage,
+    MaterialDifference,
+    MaterialFactor,
+    MaterialLine,
+    OperationResult,
+    StageTotals,
+    TransportMode,
+    VariantComparison,
+)
+
+__all__ = [
+    "DEFAULT_CONCRETE_KM",
+    "DEFAULT_OTHER_KM",
+    "LCA_METHODS",
+    "MIN_MASS_COVERAGE_PCT",
+    "NEGLIGIBLE_MASS_PCT",
+    "OPERATION_METHODS",
+    "STAGES",
+    "BomItem",
+    "EnergyFactor",
+    "EnergyUse",
+    "FactorTables",
+    "LcaFlag",
+    "LcaInputError",
+    "LcaInsufficientDataError",
+    "LcaResult",
+    "MachineryFactor",
+    "MassCoverage",
+    "MaterialDifference",
+    "MaterialFactor",
+    "MaterialLine",
+    "OperationResult",
+    "StageTotals",
+    "TransportMode",
+    "VariantComparison",
+    "compare_variants",
+    "default_distance_km",
+    "gbt51366",
+    "life_cycle_carbon",
+    "mass_coverage",
+    "operation_emissions",
+    "operation_energy_model",
+    "operation_metered",
+]
