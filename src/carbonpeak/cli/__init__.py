@@ -19,7 +19,7 @@ from carbonpeak import __version__
 from carbonpeak.cli.base import _django, _fail, _Parser, _require_migrated
 from carbonpeak.core.errors import CarbonpeakError
 
-GROUP_MODULES: tuple[str, ...] = ()
+GROUP_MODULES: tuple[str, ...] = ("mv",)
 """Command groups that live in modules of their own (``carbonpeak.cli.<name>``), each with ``register``."""
 
 

@@ -226,3 +226,47 @@ def measure_savings(
     """
     fit = fit_baseline(method, usage, temperature_c, baseline, **options)
     return savings(fit, usage, temperature_c, reporting, confidence=confidence, exclusions=exclusions)
+
+
+# ASHRAE Guideline 14-2014 compliance: the savings uncertainty must be below 50 % of the reported savings
+# at 68 % confidence (FSU <= 0.5 at 68 %), and the baseline model must meet the calibration criteria.
+G14_MAX_FSU = 0.5
+G14_FSU_CONFIDENCE = 0.68
+
+
+def savings_gate(result: SavingsResult) -> tuple[bool, str]:
+    """Whether measured savings pass ASHRAE Guideline 14: baseline gates and FSU ≤ 50 % at 68 %.
+
+    Returns
+    -------
+    (bool, str)
+        The verdict and, when it fails, the reason in words.
+
+    References
+    ----------
+    .. [1] ASHRAE Guideline 14-2014, sec. 4.2 (compliance: uncertainty below 50 % of savings at 68 %
+       confidence) and sec. 6.3.3.4.2.2 (calibration criteria).
+    """
+    failed = [g for g in result.fit.gates if not g.passed]
+    if failed:
+        gate = failed[0]
+        return False, (
+            f"baseline fails the {gate.resolution} Guideline 14 gate (CV(RMSE) {gate.cvrmse:.1%} against "
+            f"{gate.cvrmse_limit:.0%}, NMBE {gate.nmbe:.1%} against ±{gate.nmbe_limit:.0%})"
+        )
+    fraction = result.savings_fraction
+    if not np.isfinite(fraction) or fraction <= 0:
+        return False, "no measured savings"
+    fit = result.fit
+    value = fsu(
+        cvrmse=fit.cvrmse,
+        savings_fraction=fraction,
+        n=fit.n,
+        m=result.m,
+        n_parameters=fit.n_parameters,
+        rho=min(max(fit.autocorrelation, -0.99), 0.99),
+        confidence=G14_FSU_CONFIDENCE,
+    )
+    if not np.isfinite(value) or value > G14_MAX_FSU:
+        return False, f"savings uncertainty {value:.0%} at 68 % confidence is above 50 % (Guideline 14)"
+    return True, ""

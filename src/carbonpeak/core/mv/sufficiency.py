@@ -95,7 +95,7 @@ class Sufficiency:
         messages = "; ".join(c.message for c in self.checks if not c.passed)
         raise InsufficientDataError(
             f"insufficient baseline data ({', '.join(self.failed)}): {messages}; "
-            "pass allow_insufficient=True to fit anyway (the result is then flagged)",
+            "pass allow_insufficient=True (--allow-insufficient) to fit anyway, flagged",
             self.failed,
         )
 

@@ -10,6 +10,7 @@ from carbonpeak.web.portal.api import router as portal_router
 from carbonpeak.web.projection.api import router as projection_router
 from carbonpeak.web.reference.api import router as reference_router
 from carbonpeak.web.renewables.api import router as renewables_router
+from carbonpeak.web.retrofits.api import router as retrofits_router
 from carbonpeak.web.tracking.api import router as tracking_router
 
 api = NinjaAPI(
@@ -28,3 +29,4 @@ api.add_router("/", buildings_router)
 api.add_router("/projection", projection_router)
 api.add_router("/tracking", tracking_router)
 api.add_router("/renewables", renewables_router)
+api.add_router("/retrofits", retrofits_router)

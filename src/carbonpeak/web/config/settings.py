@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.projection",
     "carbonpeak.web.tracking",
     "carbonpeak.web.renewables",
+    "carbonpeak.web.retrofits",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("projection/", include("carbonpeak.web.projection.urls")),
     path("tracking/", include("carbonpeak.web.tracking.urls")),
     path("renewables/", include("carbonpeak.web.renewables.urls")),
+    path("retrofits/", include("carbonpeak.web.retrofits.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -32,6 +32,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("buildings", _("Buildings"), "buildings:list"),
     NavItem("disclosure", _("Energy disclosure"), "buildings:disclosure", public=True),
     NavItem("renewables", _("PV and charging"), "renewables:overview"),
+    NavItem("retrofits", _("Retrofits (M&V)"), "retrofits:district"),
     NavItem("projection", _("Peak outlook"), "projection:index"),
     NavItem("reference", _("Reference data"), "reference:index", public=True),
 )
