@@ -65,8 +65,8 @@ def temps() -> pd.Series:
 def spec(code: str, savings: float, gap: int = 0, area: float = 20_000) -> ProjectSpec:
     return ProjectSpec(
         {
-            "reporting_start": date(2025, 2, 1),
-            "baseline_end": date(2025, 1, 1),
+            "reporting_start": date(2024, 2, 1),
+            "baseline_end": date(2024, 1, 1),
             "area_m2": area,
             "meter": code,
         },
@@ -88,9 +88,9 @@ def metered(temps, tmp_path):
     path = tmp_path / "projects.csv"
     path.write_text(
         HEADER
-        + "PA,A,chiller;bms,12000,2024-01-01,2025-01-01,2025-02-01,2026-02-01,epc,A-MV,caltrack_daily,,\n"
-        + "PB,B,lighting,8000,2024-01-01,2025-01-01,2025-02-01,2026-02-01,own_funds,B-MV,change_point,,\n"
-        + "PC,C,bms,5000,2024-01-01,2025-01-01,2025-02-01,2026-02-01,epc,C-MV,caltrack_daily,,\n",
+        + "PA,A,chiller;bms,12000,2023-01-01,2024-01-01,2024-02-01,2025-02-01,epc,A-MV,caltrack_daily,,\n"
+        + "PB,B,lighting,8000,2023-01-01,2024-01-01,2024-02-01,2025-02-01,own_funds,B-MV,change_point,,\n"
+        + "PC,C,bms,5000,2023-01-01,2024-01-01,2024-02-01,2025-02-01,epc,C-MV,caltrack_daily,,\n",
         encoding="utf-8",
     )
     outcome = services.projects_file_import(filename=path.name, content=path.read_bytes())
@@ -103,8 +103,8 @@ def metered(temps, tmp_path):
 def test_import_names_bad_rows_and_changes_nothing(metered, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(
-        HEADER + "PX,NOPE,chiller,100,2024-01-01,2025-01-01,2025-02-01,2026-02-01,epc,,,,\n"
-        "PY,A,chiller,100,2024-01-01,2025-01-01,2025-02-01,2026-02-01,epc,B-MV,,,\n",
+        HEADER + "PX,NOPE,chiller,100,2023-01-01,2024-01-01,2024-02-01,2025-02-01,epc,,,,\n"
+        "PY,A,chiller,100,2023-01-01,2024-01-01,2024-02-01,2025-02-01,epc,B-MV,,,\n",
         encoding="utf-8",
     )
     outcome = services.projects_file_import(filename=path.name, content=path.read_bytes())
@@ -117,7 +117,7 @@ def test_import_names_bad_rows_and_changes_nothing(metered, tmp_path):
 
 
 def test_compute_from_stored_rollups(metered):
-    today = date(2026, 6, 1)
+    today = date(2025, 6, 1)
     a = services.project_compute(project=RetrofitProject.objects.get(code="PA"), today=today)
     assert a.status == "computed"
     assert a.savings_fraction == pytest.approx(0.22, abs=0.02)
@@ -130,13 +130,13 @@ def test_compute_from_stored_rollups(metered):
     c = services.project_compute(project=RetrofitProject.objects.get(code="PC"), today=today)
     assert c.status == "refused"
     assert "missing_days" in c.reason
-    running = services.project_compute(project=RetrofitProject.objects.get(code="PA"), today=date(2025, 8, 1))
+    running = services.project_compute(project=RetrofitProject.objects.get(code="PA"), today=date(2024, 8, 1))
     assert running.status == "incomplete"
 
 
 def test_compute_without_temperatures_fails_with_reason(metered):
     RetrofitProject.objects.filter(code="PA").update(weather_station="elsewhere")
-    outcome = services.project_compute(project=RetrofitProject.objects.get(code="PA"), today=date(2026, 6, 1))
+    outcome = services.project_compute(project=RetrofitProject.objects.get(code="PA"), today=date(2025, 6, 1))
     assert outcome.status == "failed"
     assert "elsewhere" in outcome.reason
 
@@ -147,7 +147,7 @@ def test_retrofit_area_providers(metered):
         services.project_compute(project=project)
     values = registry.computed_values(["public_building_retrofit_area", "deep_retrofit_area"])
     (area,) = values["public_building_retrofit_area"]
-    assert (area.year, area.unit, area.target) == (2026, "万m2", "public_building_retrofit_area_14th_15th")
+    assert (area.year, area.unit, area.target) == (2025, "万m2", "public_building_retrofit_area_14th_15th")
     assert area.value == pytest.approx(2.5)  # 12,000 + 8,000 + 5,000 m² completed
     (deep,) = values["deep_retrofit_area"]
     assert deep.value == pytest.approx(1.2)  # only PA: PB saves 8 % < 15 %, PC was refused

@@ -17,13 +17,13 @@ import pandas as pd
 
 TZ = "Asia/Shanghai"
 STATION = "yangpu-synthetic-hourly"
-DATA_START = "2024-01-01"
-DATA_END = "2026-03-01"
+DATA_START = "2023-01-01"
+DATA_END = "2025-03-01"
 SOURCE = "carbonpeak demo: SYNTHETIC retrofit data, not observations"
 
 
 def synthetic_temperatures(*, seed: int) -> pd.Series:
-    """Hourly temperatures [°C], 2024-01-01 to 2026-03-01: seasonal 4-30 °C, daily ±4 °C, weather noise."""
+    """Hourly temperatures [°C], 2023-01-01 to 2025-03-01: seasonal 4-30 °C, daily ±4 °C, weather noise."""
     rng = np.random.default_rng(seed)
     hours = pd.date_range(DATA_START, DATA_END, freq="h", tz=TZ, inclusive="left")
     doy = hours.day_of_year.to_numpy()
@@ -49,13 +49,13 @@ class ProjectSpec:
 
 # (measures, savings, noise, gap, reporting start, reporting end, contract, green-mall certificate)
 PLAN = (
-    (["chiller", "bms"], 0.22, 0.05, 0, "2025-02-01", "2026-02-01", "epc", False),
-    (["lighting", "pumps_fans_vfd"], 0.17, 0.06, 0, "2025-02-01", "2026-02-01", "own_funds", False),
-    (["chiller", "envelope"], 0.08, 0.05, 0, "2025-02-01", "2026-02-01", "epc", False),
-    (["heat_pump"], 0.30, 0.08, 0, "2025-02-01", "2026-02-01", "epc", False),
-    (["bms"], 0.12, 0.05, 60, "2025-02-01", "2026-02-01", "own_funds", False),
-    (["windows", "lighting"], 0.18, 0.05, 0, "2025-02-01", "2027-02-01", "epc", False),
-    (["chiller", "lighting", "bms"], 0.20, 0.05, 0, "2025-02-01", "2026-02-01", "epc", True),
+    (["chiller", "bms"], 0.22, 0.05, 0, "2024-02-01", "2025-02-01", "epc", False),
+    (["lighting", "pumps_fans_vfd"], 0.17, 0.06, 0, "2024-02-01", "2025-02-01", "own_funds", False),
+    (["chiller", "envelope"], 0.08, 0.05, 0, "2024-02-01", "2025-02-01", "epc", False),
+    (["heat_pump"], 0.30, 0.08, 0, "2024-02-01", "2025-02-01", "epc", False),
+    (["bms"], 0.12, 0.05, 60, "2024-02-01", "2025-02-01", "own_funds", False),
+    (["windows", "lighting"], 0.18, 0.05, 0, "2024-02-01", "2027-02-01", "epc", False),
+    (["chiller", "lighting", "bms"], 0.20, 0.05, 0, "2024-02-01", "2025-02-01", "epc", True),
 )
 
 
@@ -80,15 +80,15 @@ def project_specs(buildings: list[tuple[str, str, float]], *, seed: int) -> list
                     "building": code,
                     "measures": measures,
                     "retrofitted_area_m2": float(round(area * share, -2)) or area,
-                    "baseline_start": date(2024, 1, 1),
-                    "baseline_end": date(2025, 1, 1),
+                    "baseline_start": date(2023, 1, 1),
+                    "baseline_end": date(2024, 1, 1),
                     "reporting_start": date.fromisoformat(rep_start),
                     "reporting_end": date.fromisoformat(rep_end),
                     "contractor": "合成节能服务公司" if contract == "epc" else "",
                     "contract_type": contract,
                     "method": "caltrack_daily" if k % 3 else "caltrack_hourly",
                     "green_mall_certificate": f"SYN-GM-{k + 1:03d}" if mall else "",
-                    "green_mall_certified_on": date(2025, 9, 30) if mall else None,
+                    "green_mall_certified_on": date(2024, 9, 30) if mall else None,
                     "meter": f"{code}-MV",
                     "area_m2": area,
                 },
@@ -119,7 +119,23 @@ def plant_readings(spec: ProjectSpec, temperatures: pd.Series, *, seed: int) -> 
     load[install] *= 1.0 - spec.savings_fraction / 2
     series = pd.Series(np.round(load, 3), index=hours)
     if spec.gap_days:
-        start = pd.Timestamp("2024-04-01", tz=TZ)
+        start = pd.Timestamp("2023-04-01", tz=TZ)
         gap = (hours >= start) & (hours < start + pd.Timedelta(days=spec.gap_days))
         series = series[~gap]
     return series
+
+
+PI_BASELINE_YEAR = 2020
+"""The public-institution targets' baseline year in the Yangpu plan (三(八)2); the demo only has the
+buildings' 2025 readings, so it adds SYNTHETIC daily readings for this year."""
+
+
+def daily_values(year: int, annual: float, *, seed: int) -> tuple[pd.DatetimeIndex, np.ndarray]:
+    """A SYNTHETIC daily series of a year summing to about ``annual``: seasonal (summer and winter peaks)
+    with day-to-day noise."""
+    rng = np.random.default_rng(seed)
+    days = pd.date_range(f"{year}-01-01", f"{year + 1}-01-01", freq="D", tz=TZ, inclusive="left")
+    doy = days.day_of_year.to_numpy()
+    shape = 1.0 + 0.25 * np.cos(4 * np.pi * (doy - 20) / 365.25)
+    values = shape / shape.sum() * annual * rng.lognormal(0.0, 0.05, len(days))
+    return days, np.round(values, 3)

@@ -22,7 +22,7 @@ from carbonpeak.core.plan.model import Target
 from carbonpeak.core.units import convert
 from carbonpeak.web.buildings.models import Building, Meter, MeterRollup
 from carbonpeak.web.buildings.selectors import consumption_by_class, meter_year_totals
-from carbonpeak.web.plan.selectors import current_targets
+from carbonpeak.web.plan.selectors import current_plan, current_targets
 from carbonpeak.web.reference.selectors import factor_library
 from carbonpeak.web.retrofits.models import OccupantCount, RetrofitProject
 from carbonpeak.web.retrofits.selectors import latest_result, year_end
@@ -161,10 +161,16 @@ def green_mall_rows(target: Target) -> list[tuple[Building, date | None]]:
     return [(b, certified.get(b.pk)) for b in Building.objects.order_by("code") if _in_scope(b, target)]
 
 
+def plan_start_year() -> int | None:
+    """First year of the current plan's horizon."""
+    found = current_plan()
+    return None if found is None else found.plan.horizon.start
+
+
 @register("green_mall_conversion_rate")
 def green_mall_conversion_rate() -> list[ComputedValue]:
     """Malls in each target's scope with a green-mall certificate (and its evidence) over all of them [%],
-    at the end of each year from the first certificate; one value series per target."""
+    at the end of each year from the plan's first year; one value series per target."""
     out = []
     for target in current_targets("green_mall_conversion_rate"):
         if target.rule is None or not target.rule.uses:
@@ -174,7 +180,8 @@ def green_mall_conversion_rate() -> list[ComputedValue]:
         if not rows or not days:
             continue
         synthetic = any(b.synthetic for b, _ in rows)
-        for year in range(min(days).year, max(max(days).year, timezone.localdate().year) + 1):
+        first = plan_start_year() or min(days).year
+        for year in range(min(first, min(days).year), max(max(days).year, timezone.localdate().year) + 1):
             done = sum(1 for _, d in rows if d is not None and d.year <= year)
             out.append(
                 ComputedValue(

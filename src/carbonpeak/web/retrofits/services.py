@@ -368,16 +368,72 @@ def demo_retrofits_load(*, seed: int) -> str:
                 kind="green_mall_certificate",
                 evidence=Evidence(f"{project.code}-green-mall-SYNTHETIC.pdf", content),
             )
-    occupants = [
-        {"building": b.code, "year": year, "occupants": b.occupants, "source": "SYNTHETIC demo"}
-        for b in Building.objects.filter(synthetic=True, public_institution=True, occupants__gt=0)
-        for year in (2024, 2025)
-    ]
-    if occupants:
-        occupants_import(rows=occupants, synthetic=True)
+    institutions = _demo_public_institutions(seed=seed)
     statuses: dict[str, int] = {}
     for project in RetrofitProject.objects.filter(code__in=[r["id"] for r in rows]):
         status = project_compute(project=project).status
         statuses[status] = statuses.get(status, 0) + 1
     summary = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
-    return f"{len(rows)} SYNTHETIC retrofit projects ({summary}), hourly temperatures of {STATION}"
+    return (
+        f"{len(rows)} SYNTHETIC retrofit projects ({summary}), hourly temperatures of {STATION}; "
+        f"{institutions} public institutions with SYNTHETIC baseline-year readings, water and occupants"
+    )
+
+
+def _demo_public_institutions(*, seed: int) -> int:
+    """SYNTHETIC data the public-institution indicators need and the buildings demo lacks: daily readings
+    of the baseline year on each main meter (the 2025 total, a few percent higher, reshaped), a daily water
+    meter with both years, and per-year occupant counts."""
+    from carbonpeak.demo.retrofits import PI_BASELINE_YEAR, daily_values
+    from carbonpeak.io.readings import ReadingColumns
+    from carbonpeak.web.buildings.selectors import main_meters, meter_year_totals
+    from carbonpeak.web.buildings.services import meters_import, readings_ingest
+
+    buildings = list(Building.objects.filter(synthetic=True, public_institution=True, occupants__gt=0))
+    columns: list[ReadingColumns] = []
+    water_rows: list[dict[str, Any]] = []
+    occupants: list[dict[str, Any]] = []
+    for k, b in enumerate(buildings):
+        current = max((y for y in (2025, 2024) if any(meter_year_totals(b, y).values())), default=None)
+        if current is None:
+            continue
+        totals = meter_year_totals(b, current)
+        for j, meter in enumerate(m for m in main_meters(b) if m.energy_class == "electricity"):
+            if not totals.get(meter.code):
+                continue
+            days, values = daily_values(PI_BASELINE_YEAR, totals[meter.code] * 1.08, seed=seed + 1000 * k + j)
+            stamps = days.tz_convert("UTC").as_unit("ns").asi8
+            columns.append(ReadingColumns.from_meter_ids([meter.code] * len(days), stamps, values))
+        code = f"{b.code}-WATER"
+        water_rows.append(
+            {
+                "row": len(water_rows) + 2,
+                "id": code,
+                "building_id": b.code,
+                "energy_class": "water",
+                "unit": "m3",
+                "category": "total",
+                "kind": "interval",
+                "multiplier": 1.0,
+                "interval_minutes": 1440,
+                "register_max": None,
+                "it_load": False,
+                "virtual": [],
+            }
+        )
+        assert b.occupants is not None
+        for year, per_person in ((PI_BASELINE_YEAR, 30.0), (current, 27.5)):
+            days, values = daily_values(year, b.occupants * per_person, seed=seed + 7 * k + year)
+            stamps = days.tz_convert("UTC").as_unit("ns").asi8
+            columns.append(ReadingColumns.from_meter_ids([code] * len(days), stamps, values))
+            occupants.append(
+                {"building": b.code, "year": year, "occupants": b.occupants, "source": "SYNTHETIC demo"}
+            )
+    if not columns:
+        return 0
+    outcome = meters_import(rows=water_rows, label="demo water meters")
+    if outcome.errors:
+        raise MvInputError("; ".join(str(e) for e in outcome.errors))
+    readings_ingest(readings=ReadingColumns.concat(columns), source="demo")
+    occupants_import(rows=occupants, synthetic=True)
+    return len(water_rows)
