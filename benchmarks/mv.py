@@ -117,6 +117,8 @@ def main() -> None:
     parser.add_argument("--savings", type=float, default=0.15)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--opendsm", default=".venv-bench-mv/bin/python")
+    parser.add_argument("--opendsm-kinds", default="daily,hourly", help="OpenDSM fits to run")
+    parser.add_argument("--opendsm-repeat", type=int, default=1, help="OpenDSM fits are slow: best of N")
     args = parser.parse_args()
     usage, temps = synthetic(args.savings, seed=11)
     usage_daily = daily(usage)
@@ -135,10 +137,19 @@ def main() -> None:
                 write_csv(base, "temperature.csv", temps, "temperature_c"),
             ]
             command = [str(opendsm), str(Path(__file__).with_name("mv_opendsm.py")), *map(str, files)]
-            command += ["--baseline", BASELINE, "--reporting", REPORTING, "--repeat", str(args.repeat)]
+            command += [
+                "--baseline",
+                BASELINE,
+                "--reporting",
+                REPORTING,
+                "--repeat",
+                str(args.opendsm_repeat),
+            ]
+            command += ["--kinds", args.opendsm_kinds]
             done = subprocess.run(command, capture_output=True, text=True, check=False)
+            print(done.stderr[-2000:], file=sys.stderr)
             if done.returncode != 0:
-                print(done.stderr[-2000:], file=sys.stderr)
+                print("OpenDSM failed", file=sys.stderr)
             else:
                 peer = json.loads(done.stdout.strip().splitlines()[-1])
     else:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 import warnings
 
@@ -54,7 +55,9 @@ def main() -> None:
     parser.add_argument("--baseline", required=True)
     parser.add_argument("--reporting", required=True)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kinds", default="daily,hourly", help="which fits: daily, hourly or both")
     args = parser.parse_args()
+    wanted = set(args.kinds.split(","))
     warnings.simplefilter("ignore")
     from opendsm import eemeter
 
@@ -71,6 +74,8 @@ def main() -> None:
         ),
     )
     for kind, path, base_cls, rep_cls, model_cls in kinds:
+        if kind not in wanted:
+            continue
         meter = read(path, "value")
         base = base_cls.from_series(
             window(meter, args.baseline), window(temp_f, args.baseline), is_electricity_data=True
@@ -86,6 +91,7 @@ def main() -> None:
         y = float(predicted["observed"][keep].sum())
         f = float(predicted["predicted"][keep].sum())
         out[kind] = {"savings_fraction": (f - y) / f, "cvrmse": cv, "nmbe": bias, "fit_s": seconds}
+        print(f"OpenDSM {kind}: fit {seconds:.2f} s", file=sys.stderr, flush=True)
     print(json.dumps(out))
 
 

@@ -218,12 +218,13 @@ def monthly_gate_values(
 
 
 def series_points(days: pd.DatetimeIndex, observed: FloatArray, predicted: FloatArray) -> SeriesPoints:
-    """Chart points, ``None`` where a value is missing."""
+    """Chart points (each period's local start date, ISO 8601), ``None`` where a value is missing."""
 
     def clean(values: FloatArray) -> tuple[float | None, ...]:
         return tuple(float(v) if np.isfinite(v) else None for v in values)
 
-    return SeriesPoints(tuple(d.isoformat() for d in days), clean(observed), clean(predicted))
+    local_days = np.datetime_as_string(days.tz_localize(None).to_numpy(), unit="D")
+    return SeriesPoints(tuple(str(d) for d in local_days), clean(observed), clean(predicted))
 
 
 def caltrack_daily(

@@ -28,7 +28,7 @@ class SeriesPoints:
     """Observed and model values per period (day, or month for monthly models) for charts."""
 
     starts: tuple[str, ...]
-    """ISO 8601 start of each period."""
+    """ISO 8601 date (local calendar day) on which each period starts."""
     observed_kwh: tuple[float | None, ...]
     predicted_kwh: tuple[float | None, ...]
 

@@ -65,6 +65,11 @@ class DeepRetrofitCheck:
     counted: bool
     reason: str
     savings_pct: float | None
+    kind: str = ""
+    """Why it is not counted: ``no_threshold``, ``not_computed``, ``refused``, ``failed``, ``gate`` or
+    ``below_threshold`` (the page shows a translated label, ``reason`` keeps the words)."""
+    rules: tuple[str, ...] = ()
+    """The failed sufficiency rules of a refused computation."""
 
 
 def completed_projects(target: Target, today: date) -> list[RetrofitProject]:
@@ -81,21 +86,26 @@ def deep_retrofit_checks(target: Target, today: date | None = None) -> list[Deep
     for project in completed_projects(target, today):
         result = latest_result(project)
         if threshold is None:
-            out.append(DeepRetrofitCheck(project, False, "the target has no rule.threshold", None))
+            out.append(
+                DeepRetrofitCheck(project, False, "the target has no rule.threshold", None, "no_threshold")
+            )
             continue
         if result is None:
-            out.append(DeepRetrofitCheck(project, False, "savings not computed yet", None))
+            out.append(DeepRetrofitCheck(project, False, "savings not computed yet", None, "not_computed"))
             continue
         if result.document is None:
-            out.append(DeepRetrofitCheck(project, False, result.reason or result.status, None))
+            rules = tuple(result.failed_rules)
+            kind = "refused" if result.status == "refused" else "failed"
+            out.append(DeepRetrofitCheck(project, False, result.reason or result.status, None, kind, rules))
             continue
         savings = SavingsResult.from_dict(result.document)
         pct = 100.0 * savings.savings_fraction
         passed, why = savings_gate(savings)
         if not passed:
-            out.append(DeepRetrofitCheck(project, False, why, pct))
+            out.append(DeepRetrofitCheck(project, False, why, pct, "gate"))
         elif pct < threshold:
-            out.append(DeepRetrofitCheck(project, False, f"savings {pct:.1f} % below {threshold:g} %", pct))
+            reason = f"savings {pct:.1f} % below {threshold:g} %"
+            out.append(DeepRetrofitCheck(project, False, reason, pct, "below_threshold"))
         else:
             out.append(DeepRetrofitCheck(project, True, "", pct))
     return out

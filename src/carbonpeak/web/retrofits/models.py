@@ -121,6 +121,7 @@ class ProjectResult(models.Model):
     computed_at = models.DateTimeField()
     status = models.CharField(max_length=12, choices=STATUSES)
     reason = models.CharField(max_length=500, blank=True)
+    failed_rules = models.JSONField(default=list, blank=True, help_text="sufficiency rules a refusal failed")
     document = models.JSONField(null=True, blank=True, help_text="carbonpeak.core.mv.SavingsResult.to_dict()")
     savings_fraction = models.FloatField(null=True, blank=True)
     fsu = models.FloatField(null=True, blank=True)

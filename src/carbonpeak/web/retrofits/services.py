@@ -237,6 +237,7 @@ def project_compute(*, project: RetrofitProject, today: date | None = None) -> C
     document = None
     fraction = fsu = None
     gates = False
+    failed_rules: list[str] = []
     end_day = min(project.reporting_end, today)
     if not selectors.reporting_complete(project, today):
         status = "incomplete"
@@ -268,6 +269,7 @@ def project_compute(*, project: RetrofitProject, today: date | None = None) -> C
         )
     except InsufficientDataError as exc:
         status, reason = "refused", str(exc)
+        failed_rules = list(exc.rules)
     except MvInputError as exc:
         status, reason = "failed", str(exc)
     else:
@@ -282,6 +284,7 @@ def project_compute(*, project: RetrofitProject, today: date | None = None) -> C
         computed_at=timezone.now(),
         status=status,
         reason=reason[:500],
+        failed_rules=failed_rules,
         document=document,
         savings_fraction=fraction,
         fsu=fsu,

@@ -19,3 +19,9 @@ def grouped(value: Any, digits: int = 0) -> str:
     if not math.isfinite(number):
         return "—"
     return f"{number:,.{int(digits)}f}"
+
+
+@register.filter
+def flag_code(flag: str) -> str:
+    """The code of a result flag (the part before its colon)."""
+    return str(flag).split(":", 1)[0].strip()

@@ -19,6 +19,7 @@ document.addEventListener("DOMContentLoaded", function () {
       series: series
     });
     window.addEventListener("resize", function () { chart.resize(); });
+    node.setAttribute("data-rendered", String(x.length));
   }
   var b = data.baseline, r = data.reporting;
   line("baseline-chart", b.x, [
