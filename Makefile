@@ -16,7 +16,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/carbonpeak
 DEMO_BUILDINGS ?= 40
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help demo test lint types contract data-check test-unit test-web test-web-pg test-browser assets messages lock clean
+.PHONY: help demo test lint types contract data-check test-unit test-web test-web-pg test-browser assets messages lock clean bench-mv
 
 help:
 	@echo "make demo   create .venv, install, migrate, load the reference district, serve http://$(HOST):$(PORT)"
@@ -95,3 +95,14 @@ lock: $(BIN)/python
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .mypy_cache .ruff_cache .pytest_cache
+
+# M&V benchmark against OpenDSM (Apache-2.0) in its own environment: never a runtime dependency.
+BENCH_MV_VENV := .venv-bench-mv
+$(BENCH_MV_VENV)/.installed:
+	$(PYTHON) -m venv $(BENCH_MV_VENV)
+	$(BENCH_MV_VENV)/bin/python -m pip install --quiet opendsm==1.2.7 'multimethod<2' 'pandas<3'
+	@touch $@
+
+bench-mv: $(VENV)/.installed-dev $(BENCH_MV_VENV)/.installed
+	$(BIN)/python benchmarks/mv.py --opendsm $(BENCH_MV_VENV)/bin/python
+	$(BIN)/python benchmarks/mv_portfolio.py

@@ -20,7 +20,7 @@ from carbonpeak.cli import setup
 from carbonpeak.cli.base import _django, _fail, _Parser, _require_migrated
 from carbonpeak.core.errors import CarbonpeakError
 
-GROUP_MODULES: tuple[str, ...] = ("areas", "waste", "credits", "spatial", "flex", "lca")
+GROUP_MODULES: tuple[str, ...] = ("areas", "waste", "credits", "spatial", "flex", "lca", "mv")
 """Command groups that live in modules of their own (``carbonpeak.cli.<name>``), each with ``register``."""
 
 

@@ -14,6 +14,7 @@ from carbonpeak.web.portal.api import router as portal_router
 from carbonpeak.web.projection.api import router as projection_router
 from carbonpeak.web.reference.api import router as reference_router
 from carbonpeak.web.renewables.api import router as renewables_router
+from carbonpeak.web.retrofits.api import router as retrofits_router
 from carbonpeak.web.spatial.api import router as spatial_router
 from carbonpeak.web.tracking.api import router as tracking_router
 from carbonpeak.web.waste.api import router as waste_router
@@ -40,3 +41,4 @@ api.add_router("/credits", credits_router)
 api.add_router("/spatial", spatial_router)
 api.add_router("/flex", flex_router)
 api.add_router("/newbuildings", newbuildings_router)
+api.add_router("/retrofits", retrofits_router)

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "carbonpeak.web.spatial",
     "carbonpeak.web.flex",
     "carbonpeak.web.newbuildings",
+    "carbonpeak.web.retrofits",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("spatial/", include("carbonpeak.web.spatial.urls")),
     path("flex/", include("carbonpeak.web.flex.urls")),
     path("newbuildings/", include("carbonpeak.web.newbuildings.urls")),
+    path("retrofits/", include("carbonpeak.web.retrofits.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -133,6 +133,19 @@ def demo_district_load(*, buildings: int, seed: int) -> list[tuple[str, str]]:
         out.append(("buildings", demo_buildings_load(count=buildings, seed=seed)))
     out.append(("PV and charging", renewables_demo_load(seed=seed)))
     from carbonpeak.web.areas.services import demo_areas_load
+    from carbonpeak.web.credits.services import demo_credits_load
+    from carbonpeak.web.flex.services import demo_flex_load
+    from carbonpeak.web.newbuildings.services import demo_newbuildings_load
+    from carbonpeak.web.retrofits.services import demo_retrofits_load
+    from carbonpeak.web.spatial.services import demo_spatial_load
+    from carbonpeak.web.waste.services import demo_waste_load
 
     out.append(("sub-areas", demo_areas_load(seed=seed)))
+    out.append(("waste", demo_waste_load(seed=seed)))
+    out.append(("carbon credits", demo_credits_load(seed=seed)))
+    out.append(("green space and transport", demo_spatial_load(seed=seed)))
+    out.append(("new buildings", demo_newbuildings_load(seed=seed)))
+    if buildings:  # these sit on the demo buildings' meters
+        out.append(("retrofits", demo_retrofits_load(seed=seed)))
+        out.append(("flexibility", demo_flex_load(seed=seed)))
     return out

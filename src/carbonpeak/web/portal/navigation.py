@@ -37,6 +37,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("spatial", _("Green space and transport map"), "spatial:map"),
     NavItem("flex", _("Demand response"), "flex:vpp"),
     NavItem("newbuildings", _("New buildings"), "newbuildings:district"),
+    NavItem("retrofits", _("Retrofits (M&V)"), "retrofits:district"),
     NavItem("projection", _("Peak outlook"), "projection:index"),
     NavItem("credits", _("Carbon credits"), "credits:public", public=True),
     NavItem("reference", _("Reference data"), "reference:index", public=True),
