@@ -58,7 +58,7 @@ def test_bad_port_is_one_line(capsys):
 def test_data_validate_passes_on_the_shipped_data(capsys):
     assert main(["data", "validate"]) == 0
     out = capsys.readouterr().out
-    assert "OK: 7 tables, 0 errors" in out
+    assert "OK: 17 tables, 0 errors" in out
     assert "factors/electricity.csv: 20 rows, version 2026-11-25" in out
 
 
@@ -68,7 +68,7 @@ def test_data_validate_fails_on_a_broken_table_naming_file_row_and_field(capsys,
     captured = capsys.readouterr()
     expected = "error: factors/electricity.csv, row 4, field unit: 'kgCO2/tonne oil' is not a known unit"
     assert expected in captured.err
-    assert "FAILED: 7 tables, 1 errors" in captured.out
+    assert "FAILED: 17 tables, 1 errors" in captured.out
 
 
 def test_data_validate_json(capsys, data_copy):
@@ -112,15 +112,15 @@ def test_serve_refuses_an_unmigrated_database(tmp_path):
 def test_demo_builds_the_reference_district_in_a_wal_sqlite_file(tmp_path):
     first = run("demo", "--buildings", "0", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr
-    assert "reference data: 7 table versions loaded, 0 already present" in first.stdout
+    assert "reference data: 17 table versions loaded, 0 already present" in first.stdout
     password = (tmp_path / "demo-login.txt").read_text().strip()
     assert f"demo login: user demo  password {password}" in first.stdout
     second = run("demo", "--buildings", "0", data_dir=tmp_path)
-    assert "0 table versions loaded, 7 already present" in second.stdout
+    assert "0 table versions loaded, 17 already present" in second.stdout
     assert password in second.stdout
     with sqlite3.connect(tmp_path / "carbonpeak.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert db.execute("SELECT count(*) FROM reference_referencerow").fetchone()[0] == 73
+        assert db.execute("SELECT count(*) FROM reference_referencerow").fetchone()[0] == 137
 
 
 def test_bad_environment_is_one_line(tmp_path):

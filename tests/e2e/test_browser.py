@@ -25,7 +25,7 @@ def test_login_home_in_chinese_then_english(server, page, tmp_path_factory):
     assert page.locator("html").get_attribute("lang") == "zh-Hans"
     assert page.locator("h1").inner_text() == "杨浦区碳达峰实施方案"
     assert page.locator('[data-nav="reference"]').inner_text() == "参考数据"
-    assert "已加载 7 张数据表" in page.locator("main").inner_text()
+    assert "已加载 17 张数据表" in page.locator("main").inner_text()
     # ECharts and htmx came from our own server and ran.
     page.wait_for_selector("#electricity-chart[data-rendered='true']")
     assert page.evaluate("typeof window.htmx") == "object"
@@ -37,7 +37,7 @@ def test_login_home_in_chinese_then_english(server, page, tmp_path_factory):
     page.wait_for_selector("html[lang='en']")
     assert page.locator("h1").inner_text() == "Yangpu District Carbon Peak Implementation Plan"
     assert page.locator('[data-nav="reference"]').inner_text() == "Reference data"
-    assert "7 tables loaded" in page.locator("main").inner_text()
+    assert "17 tables loaded" in page.locator("main").inner_text()
 
     page.click('button[data-lang="zh-hans"]')
     page.wait_for_selector("html[lang='zh-Hans']")

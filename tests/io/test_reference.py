@@ -29,6 +29,7 @@ def test_packaged_copy_is_valid(data_copy):
         "standard_coal_coefficients",
         "building_quotas",
         "waste_parameters",
+        "credit_methodologies",
         "park_service_radii",
         "sink_rates",
         "dr_baseline_rules",

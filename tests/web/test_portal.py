@@ -52,7 +52,7 @@ def test_home_in_chinese_by_default_even_for_an_english_browser(
     assert "杨浦区碳达峰实施方案" in html
     assert "参考数据" in html
     assert "规划中" in html
-    assert "已加载 7 张数据表" in html
+    assert "已加载 17 张数据表" in html
     assert response["Content-Language"] == "zh-hans"
 
 
@@ -64,7 +64,7 @@ def test_language_switch_to_english_and_back(client, office_admin, reference_loa
     assert '<html lang="en">' in html
     assert "Yangpu District Carbon Peak Implementation Plan" in html  # the plan's own English title
     assert "Yangpu District carbon-peak platform" in html
-    assert "6 tables loaded" in html
+    assert "17 tables loaded" in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "杨浦区碳达峰实施方案" in client.get("/").content.decode()
 

@@ -22,12 +22,12 @@ def bump(data_dir, table, version):
 
 
 def test_load_is_idempotent(reference_loaded):
-    assert len(reference_loaded.created) == 7
+    assert len(reference_loaded.created) == 17
     rows = ReferenceRow.objects.count()
-    assert rows == sum(v.row_count for v in ReferenceTableVersion.objects.all()) == 73
+    assert rows == sum(v.row_count for v in ReferenceTableVersion.objects.all()) == 137
     again = reference_data_load(reference=read_reference_data(reference_loaded_dir()))
     assert again.created == []
-    assert len(again.unchanged) == 7
+    assert len(again.unchanged) == 17
     assert ReferenceRow.objects.count() == rows
 
 
@@ -101,10 +101,10 @@ def test_home_chart_compares_series_in_one_unit(reference_loaded):
 
 def test_summary_counts_evidence(reference_loaded):
     summary = selectors.library_summary()
-    assert summary.row_count == 73
-    # Counted by hand from the CSVs: regions 1 V + 2 R; electricity 13 V, 4 S, 2 R, 1 X; heat 2 V;
-    # fuels 7 S + 2 R; coal coefficients 11 V + 6 X; building quotas 6 S, 4 R, 2 X.
-    assert summary.evidence_counts == {"V": 27, "S": 17, "R": 10, "X": 19}
+    assert summary.row_count == 137
+    # Counted from the 17 packaged CSVs (the original six plus the waste, credits, spatial, flex and LCA
+    # tables), each row's evidence column.
+    assert summary.evidence_counts == {"V": 34, "S": 45, "R": 22, "X": 36}
 
 
 def test_openapi_schema(client):

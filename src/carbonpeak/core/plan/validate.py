@@ -200,8 +200,9 @@ def check_plan(plan: Plan, *, source_text: str | None = None) -> tuple[list[Plan
         if indicator.unit and (problem := _unit_issue(indicator.unit)) is not None:
             issues.append(PlanIssue(f"indicators[{i}].unit", problem))
     for path, target in plan.all_targets():
-        issues += _check_target(path, target, plan, indicators, horizon)
-        if not quote_states_value(target):
+        found = _check_target(path, target, plan, indicators, horizon)
+        issues += found
+        if not found and not quote_states_value(target):  # a value already refused is not re-reported
             unit = f" {target.unit}" if target.unit else ""
             issues.append(PlanIssue(f"{path}.value", f"{target.value:g}{unit} is not what the quote states"))
         if source_text is not None and target.quote not in source_text:

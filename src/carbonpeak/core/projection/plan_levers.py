@@ -79,6 +79,15 @@ def _first_year(target: Target) -> int | None:
     return int(target.deadline.text.split()[1]) if target.deadline.kind == "from" else None
 
 
+def _new_centres(target: Target) -> bool:
+    """Whether a PUE target is the new centres' limit: ``rule.categories`` says ``new`` or ``existing``;
+    without either, the target with a first year is the new centres'."""
+    categories = target.rule.categories if target.rule is not None else []
+    if "new" in categories or "existing" in categories:
+        return "new" in categories
+    return _first_year(target) is not None
+
+
 def _spread(t: _Targets, target: Target, unit: str) -> dict[int, float]:
     assert target.value is not None
     first, last = t.years(target)
@@ -119,7 +128,7 @@ def _pue(t: _Targets) -> tuple[dict[str, Any], list[Target]]:
     params: dict[str, Any] = {}
     used = []
     for target in t.of("data_centre_pue"):
-        if _first_year(target) is not None:
+        if _new_centres(target):
             params["new_pue"] = target.value
         else:
             params["existing_pue"] = {t.at(target): target.value}

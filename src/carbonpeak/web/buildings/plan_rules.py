@@ -3,8 +3,8 @@
 * the region, which selects the emission and coal factors;
 * the energy-audit duty's floor-area threshold (the target whose ``rule.platform_rule`` is
   ``energy_audit_duty``, e.g. the reference plan's 一万平方米以上);
-* the PUE limits of new and existing data centres (indicator ``data_centre_pue``: the target with a first
-  year, ``rule.applies_from``, is the new centres' limit, the other the existing centres');
+* the PUE limits of new and existing data centres (indicator ``data_centre_pue``: ``rule.categories``
+  ``new``/``existing``, else the target with a first year, ``rule.applies_from``, is the new centres');
 * the public-institution cuts and their baseline year (indicators ``pi_*``).
 """
 
@@ -68,7 +68,9 @@ def building_rules() -> BuildingRules:
     new_from = None
     for target in current_targets("data_centre_pue"):
         since = target_applies_from(target)
-        if since is not None:
+        categories = target.rule.categories if target.rule is not None else []
+        new = "new" in categories if ("new" in categories or "existing" in categories) else since is not None
+        if new:
             new_limit, new_from = target.value, since
         else:
             existing_limit = target.value

@@ -17,14 +17,17 @@ without one applies to every target of its indicator (:func:`values_for_target`)
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from carbonpeak.core.errors import ReferenceDataError
 from carbonpeak.core.inventory.model import DISTRICT_AREA
 from carbonpeak.core.tracking import Observation
 from carbonpeak.web.inventory.selectors import area_run_get
+from carbonpeak.web.plan.selectors import NoPlanError
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,8 @@ def values_for_target(values: list[ComputedValue], target_code: str) -> list[Com
     return [v for v in values if v.applies_to(target_code)]
 
 
+logger = logging.getLogger(__name__)
+
 Provider = Callable[[], list[ComputedValue]]
 PROVIDERS: dict[str, Provider] = {}
 """Indicator code → provider."""
@@ -105,7 +110,11 @@ def computed_values(indicator_codes: list[str] | None = None) -> dict[str, list[
     for code, provider in PROVIDERS.items():
         if indicator_codes is not None and code not in indicator_codes:
             continue
-        values = sorted(provider(), key=lambda v: v.year)
+        try:
+            values = sorted(provider(), key=lambda v: v.year)
+        except (ReferenceDataError, NoPlanError) as exc:  # nothing to compute with yet: no values
+            logger.info("indicator %s not computed: %s", code, exc)
+            continue
         if values:
             out[code] = values
     return out

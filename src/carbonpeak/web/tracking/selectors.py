@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from carbonpeak.core.plan import Plan
+from carbonpeak.core.plan import Indicator, IndicatorMethod, Plan
 from carbonpeak.core.plan.model import Comparator, Target
 from carbonpeak.core.tracking import (
     DEFAULT_TRAJECTORY,
@@ -90,10 +90,14 @@ def _value_unit(target: Target, indicator_unit: str) -> str:
     return target.unit or indicator_unit
 
 
-def _kind(target: Target, indicator_code: str) -> str:
+def _kind(target: Target, indicator: Indicator) -> str:
+    """Milestones for a qualitative target; computed when the plan says ``method: computed`` and a
+    calculation is registered; otherwise reported by the lead unit (the plan's choice is respected)."""
     if target.comparator is Comparator.QUALITATIVE:
         return MILESTONES
-    return COMPUTED if registry.is_computed(indicator_code) else REPORTED
+    if indicator.method is IndicatorMethod.COMPUTED and registry.is_computed(indicator.code):
+        return COMPUTED
+    return REPORTED
 
 
 def allocated_values(*, plan_code: str) -> dict[str, AllocatedTargetValue]:
@@ -133,7 +137,7 @@ def tracked_targets(*, plan: Plan) -> list[TargetInfo]:
                 lead_unit=target.lead_unit,
                 action_code=action,
                 deadline=target.deadline.text,
-                kind=_kind(target, target.indicator),
+                kind=_kind(target, indicator),
                 spec=TargetSpec.from_plan(target, horizon),
                 quote=target.quote,
                 headline=target.headline,
