@@ -194,7 +194,7 @@ def _inventory_dataset():  # type: ignore[no-untyped-def]
     return result.dataset
 
 
-def test_waste_row_stays_ne_with_the_reason_when_parameters_are_x(reference_loaded) -> None:
+def test_waste_row_stays_ne_with_the_reason_when_parameters_are_x(reference_loaded, reference_plan) -> None:
     base = _inventory_dataset()
     _import(HAND_WORKED.replace(",2020,", ",2024,"))
     derived = services.waste_inventory_dataset_create(base=base)
@@ -211,7 +211,9 @@ def test_waste_row_stays_ne_with_the_reason_when_parameters_are_x(reference_load
     assert not services.waste_inventory_dataset_create(base=base).created  # idempotent
 
 
-def test_known_parameters_feed_the_inventory_and_the_projection(reference_loaded, monkeypatch) -> None:
+def test_known_parameters_feed_the_inventory_and_the_projection(
+    reference_loaded, reference_plan, monkeypatch
+) -> None:
     from carbonpeak.web.projection.selectors import run_history
 
     def p(method: str, name: str, value: float) -> WasteParameter:

@@ -142,7 +142,9 @@ def tracked_targets(*, plan: Plan) -> list[TargetInfo]:
                 quote=target.quote,
                 headline=target.headline,
                 quantitative=target.quantitative,
-                provider=registry.provider_name(target.indicator),
+                provider=(
+                    registry.provider_name(target.indicator) if _kind(target, indicator) == COMPUTED else None
+                ),
                 allocated_source=(
                     allocated[target.code].source_document if target.code in allocated else None
                 ),
