@@ -152,7 +152,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--energy", help="annual energy use CSV/xlsx (carrier, quantity, unit[, year])")
     parser.add_argument("--operation-method", choices=("energy_model", "metered"), default="energy_model")
     parser.add_argument("--renewables-kgco2e-per-year", type=float, default=0.0, help="C_p [kgCO2e/a]")
-    parser.add_argument("--region", help="region of the energy factors, e.g. CN-SH")
+    parser.add_argument("--region", help="region of the energy factors, e.g. CN-ZJ")
     parser.add_argument("--year", type=int, help="year of the energy factors")
     parser.add_argument("--allow-incomplete", action="store_true", help="compute despite error flags")
     parser.add_argument("--format", choices=("json", "table"), default="table")
