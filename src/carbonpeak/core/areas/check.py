@@ -2,7 +2,7 @@
 
 References
 ----------
-.. [1] 杨府发〔2022〕13号, 三(七)3 (sub-area inventories of 创智天地, 长阳创谷 and 杨浦滨江).
+.. [1] 杨府发〔2022〕13号, 三(七)3 (sub-area inventories of the key areas).
 .. [2] WRI, C40, ICLEI. Global Protocol for Community-Scale Greenhouse Gas Inventories (GPC), v1.1, 2021,
    section 3.1 (an inventory boundary is a geographic area; sub-boundaries lie inside it).
 """

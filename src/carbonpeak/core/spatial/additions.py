@@ -1,5 +1,5 @@
 """Green additions inside a sub-area over a period: new green space [ha], greenways [km] and vertical
-greening [ha] (e.g. 杨浦滨江南段 by 2025).
+greening [ha] (e.g. a sub-area's additions by a target year).
 
 A park or greenway crossing the boundary counts for its part inside (a park's registered green area is
 scaled by the share of its footprint inside). Vertical greening counts its registered area when its
@@ -8,7 +8,7 @@ flagged.
 
 References
 ----------
-.. [1] 杨府发〔2022〕13号, 三(六)1: 到2025年,杨浦滨江南段新增绿地15公顷、绿道15公里、立体绿化10公顷.
+.. [1] 杨府发〔2022〕13号, 三(六)1 (the reference plan's sub-area additions; values in the plan file).
 """
 
 from __future__ import annotations

@@ -240,7 +240,7 @@ class VerticalGreening:
 
 @dataclass(frozen=True)
 class SubAreaBoundary:
-    """The boundary of a sub-area (e.g. 杨浦滨江南段), referenced by its sub-area ``code``."""
+    """The boundary of a sub-area (e.g. a riverside development area), referenced by its sub-area ``code``."""
 
     code: str
     geometry: BaseGeometry

@@ -9,8 +9,8 @@ A street reports, per period (a year ``2024``, a quarter ``2024Q3`` or a month `
 
 References
 ----------
-.. [1] 上海市杨浦区人民政府, 杨浦区碳达峰实施方案 (杨府发〔2022〕13号), 三(五)2: 生活垃圾分类达标率不低于95%,
-   全区生活垃圾资源回收利用率达45%以上 (by 2025).
+.. [1] The reference plan, 杨府发〔2022〕13号, 三(五)2 (sorting compliance and recovery rate targets; their
+   values are in the plan file).
 .. [2] FACTS.md §12: Shanghai's 回收利用率 counts the recyclables and wet waste utilised (not incinerated or
    landfilled) over the total domestic waste of the period [S, press conference 2023-11-15].
 """

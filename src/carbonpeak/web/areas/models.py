@@ -1,4 +1,4 @@
-"""The sub-area registry: the district's key areas (e.g. 创智天地, 长阳创谷, 杨浦滨江), optionally nested."""
+"""The sub-area registry: the district's key areas (key areas with inventories), optionally nested."""
 
 from __future__ import annotations
 

@@ -21,8 +21,8 @@ FLEX_TARGETS = (
     "pv_storage_pilots",
     "source_grid_load_storage",
 )
-"""Qualitative plan targets this app reports on (clause 三(一)3 of the Yangpu plan; the codes bind the app to
-the plan file, their text and milestones come from the current plan and the tracking module)."""
+"""Qualitative plan targets this app reports on (clause 三(一)3 of the reference plan; the codes bind the app
+to the plan file, their text and milestones come from the current plan and the tracking module)."""
 
 
 def resources() -> list[FlexResource]:

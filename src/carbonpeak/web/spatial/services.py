@@ -155,7 +155,7 @@ def population_set(*, year: int, population: float, source: str, synthetic: bool
 
 
 def demo_spatial_load(*, seed: int) -> str:
-    """Load the SYNTHETIC Yangpu-like layer set, fleet and population from :mod:`carbonpeak.demo.spatial`.
+    """Load the SYNTHETIC demo layer set, fleet and population from :mod:`carbonpeak.demo.spatial`.
 
     Deterministic for a seed: running it again replaces the layers with the same features. Layers the
     district has imported (not synthetic) are left alone.
